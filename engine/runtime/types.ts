@@ -1,0 +1,104 @@
+/**
+ * The shapes a run takes outside the engine: the run record (what the CLI's
+ * `--json` prints and `GET /api/runs/:id` returns), live run events, and the
+ * small I/O interfaces the orchestrator is written against.
+ */
+import type { Scenario } from '../scenario/schema';
+
+export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'incomplete' | 'cancelled';
+export type StepStatus = 'running' | 'succeeded' | 'failed' | 'ignored' | 'resumed' | 'waiting' | 'stopped' | 'broken';
+
+/** Final statuses: nothing more will happen to the run unless someone resumes or retries it. */
+export const FINAL_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'incomplete', 'cancelled']);
+
+/** One operation: one node processing one bundle. */
+export interface StepRecord {
+  /** Stable within the run; with the run id it forms the idempotency key. */
+  id: string;
+  nodeId: string;
+  status: StepStatus;
+  attempts: number;
+  input: unknown;
+  /** The output bundles (one for most nodes; several for an iterator). */
+  output?: unknown;
+  /** Port the output left on (`out`, `error`, `approved`, …). */
+  port?: string;
+  error?: { message: string; code?: string };
+  /** Why a bundle stopped here, e.g. "no route matched". */
+  note?: string;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+}
+
+export interface WaitRecord {
+  stepId: string;
+  nodeId: string;
+  kind: 'delay' | 'approval' | 'retry';
+  /** Epoch ms for delays and retries. */
+  until?: number;
+  reviewers?: string[];
+  message?: string;
+}
+
+/** The run record, as `switchyard run --json` prints it and the API returns it. */
+export interface RunRecord {
+  id: string;
+  scenarioId: string;
+  version: number;
+  status: RunStatus;
+  input: unknown;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  error?: { message: string; nodeId?: string; stepId?: string };
+  steps: StepRecord[];
+  waits: WaitRecord[];
+  /** How the run was started: manual, webhook, schedule, retry, resume. */
+  trigger?: string;
+  /** For resumed/retried runs, the run they continue. */
+  parentRunId?: string;
+}
+
+/** Live events, as the SSE endpoints stream them. */
+export type RunEvent =
+  | { type: 'run.started'; runId: string; scenarioId: string; at: string }
+  | { type: 'step.started'; runId: string; scenarioId: string; stepId: string; nodeId: string; attempt: number; at: string }
+  | { type: 'step.finished'; runId: string; scenarioId: string; stepId: string; nodeId: string; status: StepStatus; bundles: number; port?: string; error?: string; durationMs: number; at: string }
+  | { type: 'run.waiting'; runId: string; scenarioId: string; waits: WaitRecord[]; at: string }
+  | { type: 'run.finished'; runId: string; scenarioId: string; status: RunStatus; at: string };
+
+/** How a run is started. */
+export interface StartRunRequest {
+  scenarioId: string;
+  version: number;
+  input: unknown;
+  /** Webhook request details exposed to expressions as `run.request`. */
+  request?: { method: string; path: string; query: Record<string, unknown>; headers: Record<string, string> };
+  trigger?: string;
+  /** Supply to make starting idempotent (a webhook delivery id, a schedule tick). */
+  runId?: string;
+}
+
+/** Where the engine reads scenario documents by id and version (the store, or a map for the CLI). */
+export interface ScenarioSource {
+  get(scenarioId: string, version: number): Promise<Scenario | undefined>;
+}
+
+/** Where decrypted secrets come from (the store's secret table, or the environment for the CLI). */
+export interface SecretSource {
+  all(): Promise<Record<string, string>>;
+}
+
+/** A sink for run history (the SQL store); written at segment ends, read by the API. */
+export interface RunHistory {
+  /** Upserts the run and its steps. Called at the end of every run segment. */
+  saveRun(run: RunRecord): Promise<void>;
+}
+
+/** Live run events fan-out: in-process emitter (embedded) or Redis pub/sub (BullMQ mode). */
+export interface RunEventBus {
+  publish(event: RunEvent): void;
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,213 @@
+/**
+ * Scenario validation: the zod structure of format v1, then what needs the
+ * registry and the whole graph. Every problem carries the JSON path the
+ * editor uses to point at the node, edge or field. Pure: no I/O.
+ */
+import type { z } from 'zod';
+import type { NodeRegistry } from '../../nodes/registry';
+import { checkExpression } from '../expression/expression';
+import { Template, hasPlaceholder } from '../expression/template';
+import { adjacency, findCycles, reachableFrom } from './graph';
+import { formatPath } from './path';
+import { routeConditionFromLabel } from './route-label';
+import { HANDLE_SIDES, scenarioSchema, type Scenario } from './schema';
+
+export type Severity = 'error' | 'warning';
+
+/** One problem found in a scenario document. */
+export interface Problem {
+  /** JSON path into the document, e.g. `nodes[3].config.url`. */
+  path: string;
+  message: string;
+  severity: Severity;
+  /** A short machine-readable tag: `unknown-type`, `cycle`, `expression`, … */
+  code: string;
+  /** The node the problem belongs to, when there is one. */
+  nodeId?: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  /** The parsed scenario (defaults applied) when the structure was sound enough to read. */
+  scenario?: Scenario;
+  problems: Problem[];
+}
+
+/** Ports every node has besides its declared outputs. */
+export const DEFAULT_PORT = 'out';
+export const ERROR_PORT = 'error';
+
+/** The output port an edge leaves from: a named handle, or the default one for layout sides. */
+export function edgePort(fromHandle: string | undefined): string {
+  if (!fromHandle || (HANDLE_SIDES as readonly string[]).includes(fromHandle)) return DEFAULT_PORT;
+  return fromHandle;
+}
+
+function expressionProblem(path: string, source: string, nodeId?: string): Problem | undefined {
+  const error = checkExpression(source);
+  if (!error) return undefined;
+  const at = error.position !== undefined ? ` (at character ${error.position})` : '';
+  return { path, message: `JSONata: ${error.message}${at}`, severity: 'error', code: 'expression', nodeId };
+}
+
+function templateProblems(value: unknown, segments: Array<string | number>, nodeId: string, out: Problem[], depth = 0): void {
+  if (depth > 20) return;
+  if (typeof value === 'string') {
+    if (!hasPlaceholder(value)) return;
+    try {
+      new Template(value);
+    } catch (error) {
+      const e = error as { message: string; position?: number };
+      const at = e.position !== undefined ? ` (at character ${e.position})` : '';
+      out.push({ path: formatPath(segments), message: `Template: ${e.message}${at}`, severity: 'error', code: 'expression', nodeId });
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => templateProblems(item, [...segments, i], nodeId, out, depth + 1));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) templateProblems(item, [...segments, key], nodeId, out, depth + 1);
+  }
+}
+
+function zodProblems(error: z.ZodError, prefix: Array<string | number>, nodeId?: string): Problem[] {
+  return error.issues.map((issue) => ({
+    path: formatPath([...prefix, ...(issue.path as Array<string | number>)]),
+    message: issue.message,
+    severity: 'error' as const,
+    code: 'schema',
+    nodeId,
+  }));
+}
+
+/**
+ * Validates a scenario document.
+ *
+ * @example
+ * const { ok, problems } = validateScenario(JSON.parse(text), registry);
+ * if (!ok) for (const p of problems) console.error(`${p.path}: ${p.message}`);
+ */
+export function validateScenario(document: unknown, registry: NodeRegistry): ValidationResult {
+  const parsed = scenarioSchema.safeParse(document);
+  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, []) };
+  const scenario = parsed.data;
+  const problems: Problem[] = [];
+  const nodeIndex = new Map<string, number>();
+  const groupIds = new Set((scenario.groups ?? []).map((g) => g.id));
+
+  (scenario.groups ?? []).forEach((group, i) => {
+    if ((scenario.groups ?? []).findIndex((g) => g.id === group.id) !== i) {
+      problems.push({ path: `groups[${i}].id`, message: `Duplicate group id "${group.id}"`, severity: 'error', code: 'duplicate-id' });
+    }
+  });
+
+  scenario.nodes.forEach((node, i) => {
+    if (nodeIndex.has(node.id)) {
+      problems.push({ path: `nodes[${i}].id`, message: `Duplicate node id "${node.id}" (also nodes[${nodeIndex.get(node.id)}])`, severity: 'error', code: 'duplicate-id', nodeId: node.id });
+      return;
+    }
+    nodeIndex.set(node.id, i);
+    if (node.group !== undefined && !groupIds.has(node.group)) {
+      problems.push({ path: `nodes[${i}].group`, message: `Unknown group "${node.group}"`, severity: 'error', code: 'unknown-group', nodeId: node.id });
+    }
+    const type = registry.get(node.type);
+    if (!type) {
+      problems.push({ path: `nodes[${i}].type`, message: `Unknown node type "${node.type}"`, severity: 'error', code: 'unknown-type', nodeId: node.id });
+      return;
+    }
+    const config = type.config.safeParse(node.config ?? {});
+    if (!config.success) {
+      problems.push(...zodProblems(config.error, ['nodes', i, 'config'], node.id));
+    } else {
+      for (const extra of type.check?.(config.data) ?? []) {
+        problems.push({ path: formatPath(['nodes', i, 'config', ...(extra.path ?? [])]), message: extra.message, severity: extra.severity ?? 'error', code: 'config', nodeId: node.id });
+      }
+    }
+    const raw = (node.config ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(raw)) {
+      const kind = type.fieldKinds[key];
+      if ((kind === 'expression' || kind === 'lazy-expression') && typeof value === 'string' && value.trim()) {
+        const p = expressionProblem(`nodes[${i}].config.${key}`, value, node.id);
+        if (p) problems.push(p);
+      } else if (node.type !== 'placeholder') {
+        // A placeholder keeps the imported module's mapping verbatim; it fails validation anyway.
+        templateProblems(value, ['nodes', i, 'config', key], node.id, problems);
+      }
+    }
+    if (node.onError === 'resume' && node.errorOutput === undefined) {
+      problems.push({ path: `nodes[${i}].errorOutput`, message: 'onError "resume" needs an errorOutput to continue with', severity: 'warning', code: 'config', nodeId: node.id });
+    }
+  });
+
+  const validEdges: Array<{ from: string; to: string }> = [];
+  scenario.edges.forEach((edge, i) => {
+    const from = nodeIndex.has(edge.from);
+    const to = nodeIndex.has(edge.to);
+    if (!from) problems.push({ path: `edges[${i}].from`, message: `Edge starts at unknown node "${edge.from}"`, severity: 'error', code: 'dangling-edge' });
+    if (!to) problems.push({ path: `edges[${i}].to`, message: `Edge ends at unknown node "${edge.to}"`, severity: 'error', code: 'dangling-edge' });
+    if (!from || !to) return;
+    validEdges.push({ from: edge.from, to: edge.to });
+    const source = scenario.nodes[nodeIndex.get(edge.from)!];
+    const sourceType = registry.get(source.type);
+    const target = scenario.nodes[nodeIndex.get(edge.to)!];
+    const targetType = registry.get(target.type);
+    const port = edgePort(edge.fromHandle);
+    if (sourceType && port !== DEFAULT_PORT && port !== ERROR_PORT && !(sourceType.outputs ?? []).includes(port)) {
+      problems.push({ path: `edges[${i}].fromHandle`, message: `Node "${edge.from}" (${source.type}) has no output "${port}"`, severity: 'error', code: 'unknown-port', nodeId: edge.from });
+    }
+    if (targetType?.behaviour === 'trigger' && sourceType?.behaviour !== 'start') {
+      problems.push({ path: `edges[${i}].to`, message: `Only a start circle may lead into the trigger "${edge.to}"`, severity: 'error', code: 'into-trigger', nodeId: edge.to });
+    }
+    if (edge.when !== undefined) {
+      const p = expressionProblem(`edges[${i}].when`, edge.when, edge.from);
+      if (p) problems.push(p);
+    } else if (sourceType?.behaviour === 'router' && port === DEFAULT_PORT) {
+      if (!edge.label?.trim()) {
+        problems.push({ path: `edges[${i}].label`, message: `Router edge ${edge.from} → ${edge.to} needs a label or a "when" condition`, severity: 'error', code: 'route-condition', nodeId: edge.from });
+      } else {
+        const condition = routeConditionFromLabel(edge.label);
+        if (condition.kind === 'expression') {
+          const p = expressionProblem(`edges[${i}].label`, condition.source, edge.from);
+          if (p) problems.push(p);
+        }
+      }
+    }
+  });
+
+  for (const cycle of findCycles(scenario.nodes.map((n) => n.id), validEdges)) {
+    const first = nodeIndex.get(cycle[0])!;
+    problems.push({ path: `nodes[${first}]`, message: `Cycle: ${[...cycle, cycle[0]].join(' → ')}`, severity: 'error', code: 'cycle', nodeId: cycle[0] });
+  }
+
+  const triggers = scenario.nodes.filter((n) => registry.get(n.type)?.behaviour === 'trigger');
+  if (triggers.length === 0) {
+    problems.push({ path: 'nodes', message: 'A scenario needs exactly one trigger (trigger.manual, trigger.webhook or trigger.schedule); it has none', severity: 'error', code: 'trigger-count' });
+  } else if (triggers.length > 1) {
+    for (const extra of triggers.slice(1)) {
+      problems.push({ path: `nodes[${nodeIndex.get(extra.id)}]`, message: `A scenario needs exactly one trigger; it has ${triggers.length} (${triggers.map((t) => t.id).join(', ')})`, severity: 'error', code: 'trigger-count', nodeId: extra.id });
+    }
+  }
+
+  const entry = entryNodeId(scenario, registry);
+  if (entry) {
+    const reachable = reachableFrom(entry, adjacency(nodeIndex.keys(), validEdges));
+    scenario.nodes.forEach((node, i) => {
+      if (nodeIndex.get(node.id) === i && !reachable.has(node.id)) {
+        problems.push({ path: `nodes[${i}]`, message: `Node "${node.id}" cannot be reached from the trigger`, severity: 'warning', code: 'unreachable', nodeId: node.id });
+      }
+    });
+  }
+
+  return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
+}
+
+/** Where a run enters the graph: a start circle that leads into the trigger, else the trigger itself. */
+export function entryNodeId(scenario: Scenario, registry: NodeRegistry): string | undefined {
+  const trigger = scenario.nodes.find((n) => registry.get(n.type)?.behaviour === 'trigger');
+  if (!trigger) return undefined;
+  const start = scenario.edges.find((e) => e.to === trigger.id && registry.get(scenario.nodes.find((n) => n.id === e.from)?.type ?? '')?.behaviour === 'start');
+  return start ? start.from : trigger.id;
+}
+
+/** Formats problems one per line, as the CLI prints them. */
+export function formatProblems(problems: ReadonlyArray<Problem>): string {
+  return problems.map((p) => `${p.severity === 'error' ? 'error' : 'warning'} ${p.path}: ${p.message}`).join('\n');
+}

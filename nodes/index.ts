@@ -1,0 +1,15 @@
+/** Builds the registry every process uses: built-ins plus the custom folders in SWITCHYARD_NODES. */
+import { builtinNodeTypes } from './builtin';
+import { NodeRegistry } from './registry';
+
+/**
+ * @example const registry = await createRegistry(process.env.SWITCHYARD_NODES);
+ */
+export async function createRegistry(customFolders?: string): Promise<NodeRegistry> {
+  const registry = new NodeRegistry(builtinNodeTypes);
+  await registry.loadFolders(customFolders);
+  return registry;
+}
+
+export { NodeRegistry } from './registry';
+export * from './sdk';
