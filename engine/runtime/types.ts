@@ -48,6 +48,8 @@ export interface RunRecord {
   version: number;
   status: RunStatus;
   input: unknown;
+  /** The last output bundle of the run (an `end` node's, when the path reached one). */
+  output?: unknown;
   startedAt: string;
   finishedAt?: string;
   durationMs?: number;
@@ -94,6 +96,8 @@ export interface SecretSource {
 export interface RunHistory {
   /** Upserts the run and its steps. Called at the end of every run segment. */
   saveRun(run: RunRecord): Promise<void>;
+  /** Reads a run back (used when its live state has expired). */
+  getRun?(runId: string): Promise<RunRecord | undefined>;
 }
 
 /** Live run events fan-out: in-process emitter (embedded) or Redis pub/sub (BullMQ mode). */

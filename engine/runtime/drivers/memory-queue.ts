@@ -1,0 +1,103 @@
+/**
+ * The in-process queue driver (embedded mode): jobs are timers and a FIFO in
+ * this process. It keeps the same contract as BullMQ — one job per run, a
+ * run never processed twice at once, waits hold no slot — so the engine
+ * behaves the same on both.
+ */
+import type { ConsumeOptions, QueueDriver, RunJob, SegmentProcessor } from '../queue-driver';
+
+interface Entry {
+  job: RunJob;
+  dueAt: number;
+  timer?: NodeJS.Timeout;
+}
+
+export class MemoryQueueDriver implements QueueDriver {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, Entry>();
+  private readonly ready: string[] = [];
+  private readonly active = new Map<string, AbortController>();
+  private processor?: SegmentProcessor;
+  private options?: ConsumeOptions;
+  private closed = false;
+  private idle: Array<() => void> = [];
+
+  async enqueue(job: RunJob, options: { delayMs?: number; wake?: boolean } = {}): Promise<void> {
+    if (this.closed) throw new Error('Queue is closed');
+    const dueAt = Date.now() + (options.delayMs ?? 0);
+    const existing = this.entries.get(job.runId);
+    if (existing) {
+      if (options.wake && dueAt < existing.dueAt) this.arm(existing, dueAt);
+      return;
+    }
+    const entry: Entry = { job, dueAt };
+    this.entries.set(job.runId, entry);
+    this.arm(entry, dueAt);
+  }
+
+  private arm(entry: Entry, dueAt: number): void {
+    entry.dueAt = dueAt;
+    if (entry.timer) clearTimeout(entry.timer);
+    entry.timer = undefined;
+    const delay = dueAt - Date.now();
+    if (delay <= 0) {
+      if (!this.ready.includes(entry.job.runId)) this.ready.push(entry.job.runId);
+      queueMicrotask(() => this.pump());
+    } else {
+      entry.timer = setTimeout(() => {
+        entry.timer = undefined;
+        this.ready.push(entry.job.runId);
+        this.pump();
+      }, delay);
+    }
+  }
+
+  async consume(processor: SegmentProcessor, options: ConsumeOptions): Promise<void> {
+    this.processor = processor;
+    this.options = options;
+    this.pump();
+  }
+
+  private pump(): void {
+    if (!this.processor || this.closed) return;
+    while (this.active.size < (this.options?.concurrency ?? 1) && this.ready.length > 0) {
+      const runId = this.ready.shift()!;
+      const entry = this.entries.get(runId);
+      if (!entry || this.active.has(runId)) continue;
+      this.entries.delete(runId);
+      void this.process(entry);
+    }
+  }
+
+  private async process(entry: Entry): Promise<void> {
+    const runId = entry.job.runId;
+    const controller = new AbortController();
+    this.active.set(runId, controller);
+    let continueAt: number | undefined;
+    try {
+      continueAt = (await this.processor!(entry.job, controller.signal)).continueAt;
+    } catch (error) {
+      // An infrastructure failure (not a step failure): try the segment again shortly, as BullMQ's job retry would.
+      continueAt = Date.now() + 1000;
+      console.error(`switchyard: segment of run ${runId} failed, retrying in 1s:`, error);
+    } finally {
+      this.active.delete(runId);
+    }
+    if (!this.closed) {
+      if (continueAt !== undefined) await this.enqueue({ runId }, { delayMs: Math.max(0, continueAt - Date.now()) });
+      else await this.options?.afterComplete?.(runId);
+    }
+    if (this.active.size === 0 && this.ready.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+    this.pump();
+  }
+
+  async depth(): Promise<number> {
+    return this.entries.size;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const entry of this.entries.values()) if (entry.timer) clearTimeout(entry.timer);
+    if (this.active.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+}

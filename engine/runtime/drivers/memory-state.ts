@@ -1,0 +1,49 @@
+/** Run state in memory (embedded mode and the CLI). Final runs are kept up to a bound, oldest dropped first. */
+import type { RunMachineEvent } from '../dataflow';
+import type { PersistedRun, RunCommand, RunStateStore } from '../run-state-store';
+
+export class MemoryRunStateStore implements RunStateStore {
+  private readonly runs = new Map<string, PersistedRun>();
+  private readonly inbox = new Map<string, RunCommand[]>();
+  private readonly finals: string[] = [];
+
+  constructor(private readonly keepFinal = 10_000) {}
+
+  async load(runId: string): Promise<PersistedRun | undefined> {
+    const run = this.runs.get(runId);
+    return run ? { snapshot: run.snapshot, events: [...run.events] } : undefined;
+  }
+
+  async append(runId: string, events: RunMachineEvent[]): Promise<void> {
+    const run = this.runs.get(runId) ?? { events: [] };
+    run.events.push(...events);
+    this.runs.set(runId, run);
+  }
+
+  async checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void> {
+    // Structured clone: the machine keeps mutating its context object after this call.
+    this.runs.set(runId, { snapshot: structuredClone(snapshot), events: [] });
+    if (final) {
+      this.finals.push(runId);
+      while (this.finals.length > this.keepFinal) this.runs.delete(this.finals.shift()!);
+    }
+  }
+
+  async pushCommand(runId: string, command: RunCommand): Promise<void> {
+    const list = this.inbox.get(runId) ?? [];
+    list.push(command);
+    this.inbox.set(runId, list);
+  }
+
+  async takeCommands(runId: string): Promise<RunCommand[]> {
+    const list = this.inbox.get(runId) ?? [];
+    this.inbox.delete(runId);
+    return list;
+  }
+
+  async hasCommands(runId: string): Promise<boolean> {
+    return (this.inbox.get(runId)?.length ?? 0) > 0;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,71 @@
+/**
+ * Run state in Redis (BullMQ mode): `<prefix>:run:<id>` holds the snapshot,
+ * `<prefix>:run:<id>:log` the events since, `<prefix>:run:<id>:inbox` the
+ * commands. One RPUSH per durable step; a checkpoint is one MULTI.
+ */
+import type { Redis } from 'ioredis';
+import type { RunMachineEvent } from '../dataflow';
+import type { PersistedRun, RunCommand, RunStateStore } from '../run-state-store';
+import { redisConnection } from './bullmq-queue';
+
+export interface RedisStateOptions {
+  redisUrl: string;
+  prefix?: string;
+  /** How long a final run's state stays readable in Redis (the store keeps history). Default one day. */
+  retainFinalMs?: number;
+}
+
+export class RedisRunStateStore implements RunStateStore {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly retainMs: number;
+
+  constructor(options: RedisStateOptions) {
+    this.redis = redisConnection(options.redisUrl);
+    this.prefix = `${options.prefix ?? '{switchyard}'}:run:`;
+    this.retainMs = options.retainFinalMs ?? 86_400_000;
+  }
+
+  private key(runId: string, suffix = ''): string {
+    return `${this.prefix}${runId}${suffix}`;
+  }
+
+  async load(runId: string): Promise<PersistedRun | undefined> {
+    const [[, snapshot], [, log]] = (await this.redis.multi().get(this.key(runId)).lrange(this.key(runId, ':log'), 0, -1).exec()) as [
+      [unknown, string | null],
+      [unknown, string[]],
+    ];
+    if (!snapshot && log.length === 0) return undefined;
+    return { snapshot: snapshot ? JSON.parse(snapshot) : undefined, events: log.map((e) => JSON.parse(e)) };
+  }
+
+  async append(runId: string, events: RunMachineEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.redis.rpush(this.key(runId, ':log'), ...events.map((e) => JSON.stringify(e)));
+  }
+
+  async checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void> {
+    const tx = this.redis.multi();
+    if (final) tx.set(this.key(runId), JSON.stringify(snapshot), 'PX', this.retainMs);
+    else tx.set(this.key(runId), JSON.stringify(snapshot));
+    tx.del(this.key(runId, ':log'));
+    await tx.exec();
+  }
+
+  async pushCommand(runId: string, command: RunCommand): Promise<void> {
+    await this.redis.rpush(this.key(runId, ':inbox'), JSON.stringify(command));
+  }
+
+  async takeCommands(runId: string): Promise<RunCommand[]> {
+    const [[, items]] = (await this.redis.multi().lrange(this.key(runId, ':inbox'), 0, -1).del(this.key(runId, ':inbox')).exec()) as [[unknown, string[]]];
+    return items.map((i) => JSON.parse(i));
+  }
+
+  async hasCommands(runId: string): Promise<boolean> {
+    return (await this.redis.llen(this.key(runId, ':inbox'))) > 0;
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

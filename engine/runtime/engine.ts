@@ -1,0 +1,329 @@
+/**
+ * The engine facade: what the CLI, the server and the tests use. It picks
+ * the drivers (BullMQ + Redis state when `redisUrl` is set, in-process
+ * otherwise), compiles scenario versions once, and turns the public
+ * operations — start, cancel, retry, resume, decide — into queue jobs and run
+ * commands.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { NodeRegistry } from '../../nodes/registry';
+import { createHttpClient } from '../http';
+import type { Scenario } from '../scenario/schema';
+import { compileScenario } from './compile';
+import { BullmqQueueDriver } from './drivers/bullmq-queue';
+import { MemoryEventBus } from './drivers/memory-events';
+import { MemoryQueueDriver } from './drivers/memory-queue';
+import { MemoryRunStateStore } from './drivers/memory-state';
+import { RedisEventBus } from './drivers/redis-events';
+import { RedisRunStateStore } from './drivers/redis-state';
+import type { ExecutorServices } from './executor';
+import { createRunMachine } from './machine';
+import { RunOrchestrator, type CompiledVersion } from './orchestrator';
+import type { QueueDriver } from './queue-driver';
+import { runRecordOf } from './record';
+import type { RunCommand, RunStateStore } from './run-state-store';
+import type { RunEventBus, RunHistory, RunRecord, ScenarioSource, SecretSource, StartRunRequest } from './types';
+import { FINAL_RUN_STATUSES } from './types';
+
+/** Structured log sink (pino's shape). */
+export interface EngineLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EngineOptions {
+  registry: NodeRegistry;
+  scenarios: ScenarioSource;
+  history?: RunHistory;
+  secrets?: SecretSource;
+  /** BullMQ on this Redis when set; in-process otherwise. */
+  redisUrl?: string;
+  queuePrefix?: string;
+  logger?: EngineLogger;
+  /** Folders `data.load` may read. */
+  dataDirs?: string[];
+  /** Step timeout when a node sets none (default 5 minutes). */
+  defaultTimeoutMs?: number;
+  /** Worker lock duration in BullMQ mode: how soon a dead worker's run is taken over. */
+  lockDurationMs?: number;
+  /** Hosts, IPs and CIDRs outbound nodes may reach besides public addresses (default SWITCHYARD_ALLOW_HOSTS). */
+  allowHosts?: string[];
+  /** Environment to read SWITCHYARD_VAR_* from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  onStep?(nodeType: string, status: string, durationMs: number): void;
+  onRunFinished?(status: string): void;
+}
+
+/** Reads `SWITCHYARD_VAR_<NAME>` overrides; nothing else from the environment reaches expressions. */
+export function varsFor(scenario: Scenario, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const vars: Record<string, unknown> = { ...(scenario.settings?.vars ?? {}) };
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('SWITCHYARD_VAR_') && value !== undefined) vars[key.slice('SWITCHYARD_VAR_'.length)] = value;
+  }
+  return vars;
+}
+
+const noopLogger: EngineLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class Engine {
+  readonly events: RunEventBus;
+  readonly driver: QueueDriver;
+  private readonly state: RunStateStore;
+  private readonly orchestrator: RunOrchestrator;
+  private readonly compiled = new Map<string, Promise<CompiledVersion>>();
+  private secretCache?: { at: number; value: Promise<Record<string, string>> };
+  private readonly baseServices: Omit<ExecutorServices, 'secrets' | 'vars'>;
+
+  private constructor(private readonly options: EngineOptions) {
+    const logger = options.logger ?? noopLogger;
+    if (options.redisUrl) {
+      this.driver = new BullmqQueueDriver({ redisUrl: options.redisUrl, prefix: options.queuePrefix, lockDurationMs: options.lockDurationMs });
+      this.state = new RedisRunStateStore({ redisUrl: options.redisUrl, prefix: options.queuePrefix });
+      this.events = new RedisEventBus(options.redisUrl, options.queuePrefix);
+    } else {
+      this.driver = new MemoryQueueDriver();
+      this.state = new MemoryRunStateStore();
+      this.events = new MemoryEventBus();
+    }
+    this.baseServices = {
+      http: createHttpClient(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+      log: (level, message, data) => logger[level](data, message),
+      dataDirs: options.dataDirs ?? [path.resolve('examples')],
+      defaultTimeoutMs: options.defaultTimeoutMs ?? 300_000,
+    };
+    this.orchestrator = new RunOrchestrator({
+      state: this.state,
+      events: this.events,
+      history: options.history,
+      load: (scenarioId, version) => this.load(scenarioId, version),
+      services: async () => ({ ...this.baseServices, vars: {}, secrets: await this.secrets() }),
+      onStep: options.onStep,
+      onRunFinished: options.onRunFinished,
+    });
+  }
+
+  /**
+   * @example
+   * const engine = await Engine.create({ registry, scenarios, redisUrl: process.env.REDIS_URL });
+   * await engine.startWorker({ concurrency: 8 });
+   * const runId = await engine.startRun({ scenarioId: 'user-segmentation', version: 3, input: event });
+   */
+  static async create(options: EngineOptions): Promise<Engine> {
+    return new Engine(options);
+  }
+
+  /** `memory` or `bullmq`. */
+  get mode(): 'memory' | 'bullmq' {
+    return this.driver.kind;
+  }
+
+  /** The BullMQ queues (for the dashboard); empty in embedded mode. */
+  queues(): unknown[] {
+    return this.driver instanceof BullmqQueueDriver ? [this.driver.queue] : [];
+  }
+
+  private async secrets(): Promise<Record<string, string>> {
+    if (!this.options.secrets) return {};
+    const now = Date.now();
+    // Secrets change rarely; a short cache keeps the store off the per-segment path.
+    if (!this.secretCache || now - this.secretCache.at > 5000) this.secretCache = { at: now, value: this.options.secrets.all() };
+    return this.secretCache.value;
+  }
+
+  private load(scenarioId: string, version: number): Promise<CompiledVersion> {
+    const key = `${scenarioId}@${version}`;
+    let entry = this.compiled.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const scenario = await this.options.scenarios.get(scenarioId, version);
+        if (!scenario) throw new Error(`Scenario ${scenarioId} version ${version} not found`);
+        const compiled = compileScenario(scenario, this.options.registry);
+        return { compiled, machine: createRunMachine(compiled), vars: varsFor(compiled.scenario, this.options.env ?? process.env) };
+      })();
+      entry.catch(() => this.compiled.delete(key));
+      this.compiled.set(key, entry);
+      if (this.compiled.size > 500) this.compiled.delete(this.compiled.keys().next().value!);
+    }
+    return entry;
+  }
+
+  /** Starts consuming run jobs in this process. */
+  async startWorker(options: { concurrency?: number } = {}): Promise<void> {
+    await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
+      concurrency: options.concurrency ?? (this.driver.kind === 'memory' ? 16 : 8),
+      afterComplete: async (runId) => {
+        if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });
+      },
+    });
+  }
+
+  /** Queues a run; it is durable once this resolves. Returns the run id. */
+  async startRun(request: StartRunRequest & { parentRunId?: string }): Promise<string> {
+    // Compile now so an invalid scenario is refused before anything is queued.
+    await this.load(request.scenarioId, request.version);
+    const runId = request.runId ?? randomUUID();
+    await this.driver.enqueue({
+      runId,
+      start: {
+        runId,
+        scenarioId: request.scenarioId,
+        version: request.version,
+        startedAt: new Date().toISOString(),
+        input: request.input ?? {},
+        request: request.request,
+        trigger: request.trigger ?? 'manual',
+        parentRunId: request.parentRunId,
+      },
+    });
+    return runId;
+  }
+
+  /** The run as it stands: live state first, history when the live state has expired. */
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.orchestrator.restore(runId).catch(() => undefined);
+    if (run) return runRecordOf(run.snapshot.context);
+    return this.options.history?.getRun?.(runId);
+  }
+
+  /**
+   * Resolves when the run is final (or parked on a wait, unless `untilFinal`),
+   * or with its current record after `timeoutMs`.
+   */
+  async waitForRun(runId: string, timeoutMs: number, options: { untilFinal?: boolean } = {}): Promise<RunRecord | undefined> {
+    const settled = (r: RunRecord | undefined) =>
+      r !== undefined && (FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && !r.waits.some((w) => w.kind === 'retry')));
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = async () => {
+        if (done) return;
+        const record = await this.getRun(runId);
+        if (settled(record) && !done) {
+          done = true;
+          cleanup();
+          resolve(record);
+        }
+      };
+      const unsubscribe = this.events.subscribe((event) => {
+        if (event.runId === runId && (event.type === 'run.finished' || event.type === 'run.waiting')) void finish();
+      });
+      // Events are for watching, not a guarantee: poll as well, gently.
+      const poll = setInterval(() => void finish(), 250);
+      const timer = setTimeout(async () => {
+        if (done) return;
+        done = true;
+        cleanup();
+        resolve(await this.getRun(runId));
+      }, timeoutMs);
+      const cleanup = () => {
+        unsubscribe();
+        clearInterval(poll);
+        clearTimeout(timer);
+      };
+      void finish();
+    });
+  }
+
+  private async command(runId: string, command: RunCommand): Promise<void> {
+    await this.state.pushCommand(runId, command);
+    await this.driver.enqueue({ runId }, { wake: true });
+  }
+
+  /** Cancels a queued, running or waiting run. */
+  async cancel(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.getRun(runId);
+    if (!run || FINAL_RUN_STATUSES.has(run.status)) return run;
+    await this.command(runId, { type: 'cancel', at: new Date().toISOString() });
+    return this.waitForRun(runId, 10_000, { untilFinal: true });
+  }
+
+  /** Records a reviewer's decision on a waiting approval. */
+  async decide(runId: string, nodeId: string, decision: { decision: 'approved' | 'rejected'; by: string; comment?: string }): Promise<RunRecord | undefined> {
+    const run = await this.getRun(runId);
+    if (!run) return undefined;
+    if (!run.waits.some((w) => w.kind === 'approval' && w.nodeId === nodeId)) {
+      throw Object.assign(new Error(`Run ${runId} is not waiting for an approval at node "${nodeId}"`), { status: 409, code: 'not_waiting' });
+    }
+    await this.command(runId, { type: 'decide', nodeId, ...decision, at: new Date().toISOString() });
+    return this.waitForRun(runId, 10_000);
+  }
+
+  /** Continues an incomplete run from the node(s) where it broke. */
+  async resume(runId: string): Promise<RunRecord | undefined> {
+    const run = await this.getRun(runId);
+    if (!run) return undefined;
+    if (run.status !== 'incomplete') {
+      throw Object.assign(new Error(`Only an incomplete run can be resumed; run ${runId} is ${run.status}`), { status: 409, code: 'not_incomplete' });
+    }
+    await this.command(runId, { type: 'resume', at: new Date().toISOString() });
+    return this.waitForRun(runId, 10_000);
+  }
+
+  /** Starts a new run with the same scenario version and input. */
+  async retry(runId: string, options: { version?: number } = {}): Promise<string> {
+    const run = await this.getRun(runId);
+    if (!run) throw Object.assign(new Error(`Run ${runId} not found`), { status: 404, code: 'not_found' });
+    return this.startRun({ scenarioId: run.scenarioId, version: options.version ?? run.version, input: run.input, trigger: 'retry', parentRunId: runId });
+  }
+
+  async queueDepth(): Promise<number> {
+    return this.driver.depth();
+  }
+
+  /** Stops taking work, lets active segments finish, closes connections. */
+  async close(): Promise<void> {
+    await this.driver.close();
+    await this.state.close();
+    await this.events.close();
+  }
+}
+
+/** A scenario source over documents held in memory, each at version 1 (the CLI, tests). */
+export class MemoryScenarioSource implements ScenarioSource {
+  private readonly scenarios = new Map<string, Scenario>();
+
+  constructor(scenarios: Scenario[] = []) {
+    for (const s of scenarios) this.put(s);
+  }
+
+  put(scenario: Scenario, version = 1): void {
+    this.scenarios.set(`${scenario.id}@${version}`, scenario);
+  }
+
+  async get(scenarioId: string, version: number): Promise<Scenario | undefined> {
+    return this.scenarios.get(`${scenarioId}@${version}`);
+  }
+}
+
+/**
+ * Runs a scenario document once, in process, and resolves with the final
+ * record (or the waiting one, if it parks on an approval).
+ *
+ * @example
+ * const record = await runScenarioOnce(JSON.parse(text), { userId: 'u1' }, { registry });
+ * record.status // → 'succeeded'
+ */
+export async function runScenarioOnce(
+  scenario: Scenario,
+  input: unknown,
+  options: { registry: NodeRegistry; secrets?: Record<string, string>; env?: NodeJS.ProcessEnv; timeoutMs?: number; allowHosts?: string[]; dataDirs?: string[] },
+): Promise<RunRecord> {
+  const engine = await Engine.create({
+    registry: options.registry,
+    scenarios: new MemoryScenarioSource([scenario]),
+    secrets: { all: async () => options.secrets ?? {} },
+    env: options.env,
+    allowHosts: options.allowHosts,
+    dataDirs: options.dataDirs,
+  });
+  try {
+    await engine.startWorker();
+    const runId = await engine.startRun({ scenarioId: scenario.id, version: 1, input });
+    const record = await engine.waitForRun(runId, options.timeoutMs ?? 600_000);
+    return record!;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Executes one step: builds the expression scope, resolves the node's
+ * config, calls the node type's `run` under a timeout, applies the retry
+ * policy and chooses the edges each output bundle takes. It returns the
+ * machine event that describes what happened; it never touches the run
+ * context itself.
+ */
+import type { HttpClient, LazyExpression, NodeLogger, NodeOutput, NodeRunResult } from '../../nodes/sdk';
+import { isWait } from '../../nodes/sdk';
+import { DEFAULT_LIMITS, type EvaluationLimits } from '../expression/expression';
+import type { CompiledEdge, CompiledNode, CompiledScenario, CompiledValue } from './compile';
+import { ERROR_PORT } from './compile';
+import { lineageSteps, nextAttempt, type RoutedOutput, type RunContext, type RunMachineEvent, type Token } from './dataflow';
+import { retryDelay } from './retry';
+import { redactor, type Redact } from './redact';
+
+/** What the executor needs from the process it runs in. */
+export interface ExecutorServices {
+  http: HttpClient;
+  secrets: Record<string, string>;
+  vars: Record<string, unknown>;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
+  limits?: EvaluationLimits;
+  dataDirs: string[];
+  /** Default step timeout when the node sets none. */
+  defaultTimeoutMs: number;
+  now?: () => number;
+  random?: () => number;
+}
+
+type Scope = Record<string, unknown>;
+
+function runInfo(ctx: RunContext) {
+  return { id: ctx.runId, scenarioId: ctx.scenarioId, startedAt: ctx.startedAt, request: ctx.request as any };
+}
+
+/** The names an expression sees (DESIGN.md "Expression scope"). */
+export function buildScope(ctx: RunContext, node: CompiledNode, token: Token, services: ExecutorServices): Scope {
+  return {
+    input: token.input,
+    trigger: ctx.trigger,
+    steps: node.readsSteps ? lineageSteps(ctx, token.lineage) : {},
+    vars: services.vars,
+    run: runInfo(ctx),
+  };
+}
+
+async function resolveValue(value: CompiledValue, scope: Scope, limits: EvaluationLimits): Promise<unknown> {
+  switch (value.kind) {
+    case 'static':
+      return value.value;
+    case 'template':
+      return value.template.render(scope, limits);
+    case 'expression':
+      return value.expression.evaluate(scope, limits);
+    case 'lazy': {
+      const lazy: LazyExpression = {
+        source: value.expression.source,
+        evaluate: (bundle, extra) => value.expression.evaluate({ ...scope, secrets: undefined, input: bundle, ...extra }, limits),
+      };
+      return lazy;
+    }
+    case 'array':
+      return Promise.all(value.items.map((item) => resolveValue(item, scope, limits)));
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of value.entries) out[key] = await resolveValue(item, scope, limits);
+      return out;
+    }
+  }
+}
+
+/** Chooses the edges a bundle leaving `port` takes (router mode, filters, `else`). */
+export async function chooseEdges(
+  compiled: CompiledScenario,
+  node: CompiledNode,
+  port: string,
+  bundle: unknown,
+  scope: Scope,
+  limits: EvaluationLimits,
+): Promise<number[]> {
+  const edges: CompiledEdge[] = node.edges.get(port) ?? [];
+  if (edges.length === 0) return [];
+  if (edges.every((e) => !e.condition && !e.isElse)) return edges.map((e) => e.index);
+  const subject = compiled.subjects.get(node.id);
+  const value = subject ? await subject.evaluate(scope, limits) : bundle;
+  const edgeScope = { ...scope, input: bundle, value };
+  const firstOnly = node.type.behaviour === 'router' && ((node.definition.config as { mode?: string } | undefined)?.mode ?? 'first') === 'first';
+  const chosen: number[] = [];
+  let matched = false;
+  for (const edge of edges) {
+    if (edge.isElse) continue;
+    if (edge.condition) {
+      if (firstOnly && matched) continue;
+      if (!(await edge.condition.evaluate(edgeScope, limits))) continue;
+      matched = true;
+    }
+    chosen.push(edge.index);
+  }
+  if (!matched) for (const edge of edges) if (edge.isElse) chosen.push(edge.index);
+  return chosen;
+}
+
+function normalise(result: NodeRunResult): NodeOutput[] {
+  if (Array.isArray(result)) return result;
+  return [result as NodeOutput];
+}
+
+function nodeLogger(services: ExecutorServices, base: Record<string, unknown>, redact: Redact): NodeLogger {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
+    services.log(level, redact(message) as string, { ...base, ...((redact(data ?? {}) as object) ?? {}) });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+class StepTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Step timed out after ${ms} ms`);
+    this.name = 'StepTimeoutError';
+  }
+}
+
+/** Runs `fn` until it settles or `signal` aborts, whichever comes first; a node that ignores its signal cannot hold the step. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+/**
+ * Executes the step for `token` and describes the outcome as a machine event.
+ *
+ * @example
+ * const event = await executeStep(compiled, snapshot.context, token, services, signal);
+ * snapshot = advance(machine, snapshot, event);
+ */
+export async function executeStep(
+  compiled: CompiledScenario,
+  ctx: RunContext,
+  token: Token,
+  services: ExecutorServices,
+  runSignal: AbortSignal,
+): Promise<RunMachineEvent> {
+  const now = services.now ?? Date.now;
+  const node = compiled.nodes.get(token.nodeId)!;
+  const limits = services.limits ?? DEFAULT_LIMITS;
+  const attempt = token.startedAttempt ?? nextAttempt(token);
+  const startedAt = new Date(now()).toISOString();
+  const redact = redactor(services.secrets);
+  const scope = buildScope(ctx, node, token, services);
+  const timeoutMs = node.definition.timeoutMs ?? services.defaultTimeoutMs;
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new StepTimeoutError(timeoutMs)), timeoutMs);
+  const signal = AbortSignal.any([runSignal, timeout.signal]);
+  try {
+    const config = node.definition.disabled ? {} : await resolveValue(node.config, { ...scope, secrets: services.secrets }, limits);
+    const result = node.definition.disabled
+      ? ({ output: token.input } as NodeOutput)
+      : await untilAborted(
+          Promise.resolve(
+            node.type.run({
+              input: token.input,
+              config: config as never,
+              secrets: services.secrets,
+              signal,
+              idempotencyKey: `${ctx.runId}:${token.id}`,
+              attempt,
+              log: nodeLogger(services, { runId: ctx.runId, nodeId: node.id, stepId: token.id }, redact),
+              run: runInfo(ctx),
+              http: services.http,
+              nodeId: node.id,
+              settings: (compiled.scenario.settings ?? {}) as Record<string, unknown>,
+              dataDirs: services.dataDirs,
+            }),
+          ),
+          signal,
+        );
+    if (isWait(result)) {
+      return { type: 'STEP.WAIT', tokenId: token.id, kind: result.wait.kind, startedAt, ...(result.wait.kind === 'delay' ? { until: result.wait.until } : { reviewers: result.wait.reviewers, message: result.wait.message }) };
+    }
+    const outputs: RoutedOutput[] = [];
+    for (const out of normalise(result)) {
+      const port = out.port ?? 'out';
+      const output = redact(out.output);
+      outputs.push({ output, port, edges: await chooseEdges(compiled, node, port, output, scope, limits) });
+    }
+    return { type: 'STEP.SUCCEEDED', tokenId: token.id, outputs, attempts: attempt, startedAt, finishedAt: new Date(now()).toISOString() };
+  } catch (caught) {
+    const error = caught as Error & { code?: string; retryAfterMs?: number; retryable?: boolean };
+    const message = redact(error?.message ?? String(caught)) as string;
+    const failure = { message, ...(error?.code ? { code: String(error.code) } : {}) };
+    const finishedAt = new Date(now()).toISOString();
+    if (runSignal.aborted) {
+      return { type: 'STEP.FAILED', tokenId: token.id, error: { message: 'Run cancelled', code: 'cancelled' }, attempts: attempt, startedAt, finishedAt };
+    }
+    const delay = error?.retryable === false ? undefined : retryDelay(node.definition.retry, attempt, error?.retryAfterMs, services.random ?? Math.random);
+    if (delay !== undefined) {
+      return { type: 'STEP.FAILED', tokenId: token.id, error: failure, attempts: attempt, startedAt, finishedAt, retryAt: now() + delay };
+    }
+    const errorEdges = (node.edges.get(ERROR_PORT) ?? []).map((e) => e.index);
+    if (errorEdges.length === 0 && node.definition.onError === 'resume') {
+      const output = node.definition.errorOutput ?? null;
+      const edges = await chooseEdges(compiled, node, 'out', output, scope, limits);
+      return { type: 'STEP.SUCCEEDED', tokenId: token.id, outputs: [{ output, port: 'out', edges }], attempts: attempt, startedAt, finishedAt, status: 'resumed', error: failure, note: "Error replaced by the node's errorOutput" };
+    }
+    return { type: 'STEP.FAILED', tokenId: token.id, error: failure, attempts: attempt, startedAt, finishedAt, errorEdges };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Routes a finished wait (a delay elapsed, an approval decided) through the edges of its port. */
+export async function routeWaitOutput(compiled: CompiledScenario, ctx: RunContext, token: Token, port: string, output: unknown, services: ExecutorServices): Promise<number[]> {
+  const node = compiled.nodes.get(token.nodeId)!;
+  return chooseEdges(compiled, node, port, output, buildScope(ctx, node, token, services), services.limits ?? DEFAULT_LIMITS);
+}

@@ -1,0 +1,196 @@
+/**
+ * The orchestrator advances one run by one segment: it restores the run's
+ * machine from its durable state, applies commands that arrived (cancel,
+ * approvals, resume) and waits that are due, then executes ready steps one
+ * after another until the run is final, parked, or must wait for a retry.
+ *
+ * Durability: the event of every step that has an effect outside the run
+ * (a node that is not `pure`) is appended to the run's log before the next
+ * such step starts, and a step-started marker is written before it runs, so
+ * after a crash a completed step is never run again and the interrupted one
+ * runs again with the same idempotency key. Events of pure steps ride along
+ * with the next durable write — replaying a pure step changes nothing
+ * outside. The snapshot is checkpointed once per segment.
+ */
+import type { CompiledScenario } from './compile';
+import type { RunContext, RunMachineEvent, Token } from './dataflow';
+import { nextAttempt, statusOf, waitsOf } from './dataflow';
+import { executeStep, routeWaitOutput, type ExecutorServices } from './executor';
+import { advance, restoreSnapshot, startRunSnapshot, type RunMachine, type RunSnapshot } from './machine';
+import type { RunJob, SegmentOutcome } from './queue-driver';
+import type { RunCommand, RunStateStore } from './run-state-store';
+import { runRecordOf } from './record';
+import type { RunEvent, RunEventBus, RunHistory } from './types';
+import { FINAL_RUN_STATUSES } from './types';
+
+export interface CompiledVersion {
+  compiled: CompiledScenario;
+  machine: RunMachine;
+  /** `settings.vars` overridden by SWITCHYARD_VAR_<NAME> environment variables. */
+  vars: Record<string, unknown>;
+}
+
+export interface OrchestratorDeps {
+  state: RunStateStore;
+  events: RunEventBus;
+  history?: RunHistory;
+  /** Compiled scenario + machine for a scenario version (cached by the engine). */
+  load(scenarioId: string, version: number): Promise<CompiledVersion>;
+  services(): Promise<ExecutorServices>;
+  /** Called for every finished step (metrics). */
+  onStep?(nodeType: string, status: string, durationMs: number): void;
+  onRunFinished?(status: string): void;
+}
+
+/** A restored run: its machine and current snapshot. */
+export interface LoadedRun extends CompiledVersion {
+  snapshot: RunSnapshot;
+}
+
+function persistable(snapshot: RunSnapshot): { value: unknown; context: unknown } {
+  return { value: snapshot.value, context: snapshot.context };
+}
+
+export class RunOrchestrator {
+  constructor(private readonly deps: OrchestratorDeps) {}
+
+  /** Restores a run from its durable state (snapshot + log), or creates it from its start. */
+  async restore(runId: string, start?: RunJob['start']): Promise<LoadedRun | undefined> {
+    const persisted = await this.deps.state.load(runId);
+    const base = persisted?.snapshot?.context as RunContext | undefined;
+    const scenarioId = base?.scenarioId ?? start?.scenarioId;
+    const version = base?.version ?? start?.version;
+    if (!scenarioId || version === undefined) return undefined;
+    const { compiled, machine, vars } = await this.deps.load(scenarioId, version);
+    let snapshot = persisted?.snapshot ? restoreSnapshot(machine, persisted.snapshot) : start ? startRunSnapshot(machine, start) : undefined;
+    if (!snapshot) return undefined;
+    for (const event of persisted?.events ?? []) snapshot = advance(machine, snapshot, event);
+    return { compiled, machine, vars, snapshot };
+  }
+
+  private publish(event: RunEvent): void {
+    this.deps.events.publish(event);
+  }
+
+  /** Turns outside commands into machine events. */
+  private async commandEvents(run: LoadedRun, commands: RunCommand[], services: ExecutorServices): Promise<RunMachineEvent[]> {
+    const events: RunMachineEvent[] = [];
+    for (const command of commands) {
+      const ctx = run.snapshot.context;
+      if (command.type === 'cancel') events.push({ type: 'CANCEL', at: command.at });
+      else if (command.type === 'resume') events.push({ type: 'RESUME', at: command.at });
+      else {
+        const parked = ctx.parked.find((p) => p.kind === 'approval' && p.token.nodeId === command.nodeId);
+        if (!parked) continue;
+        const output = { decision: command.decision, by: command.by, comment: command.comment ?? null, at: command.at, input: parked.token.input };
+        const edges = await routeWaitOutput(run.compiled, ctx, parked.token, command.decision, output, services);
+        events.push({ type: 'APPROVAL.DECIDED', tokenId: parked.token.id, decision: command.decision, by: command.by, comment: command.comment, at: command.at, edges });
+      }
+      // Apply as we go: a later command must see the effect of an earlier one.
+      if (events.length) run.snapshot = advance(run.machine, run.snapshot, events[events.length - 1]);
+    }
+    return events;
+  }
+
+  private nextReady(ctx: RunContext, now: number): Token | undefined {
+    return ctx.queue.find((t) => t.notBefore === undefined || t.notBefore <= now);
+  }
+
+  /**
+   * Advances a run as far as it can go now.
+   *
+   * @example
+   * driver.consume((job, signal) => orchestrator.processSegment(job, signal), { concurrency: 4 });
+   */
+  async processSegment(job: RunJob, signal: AbortSignal): Promise<SegmentOutcome> {
+    const run = await this.restore(job.runId, job.start);
+    if (!run) return {};
+    const { state } = this.deps;
+    const services = { ...(await this.deps.services()), vars: run.vars };
+    const runId = job.runId;
+    const ctx = () => run.snapshot.context;
+    const scenarioId = ctx().scenarioId;
+    const wasFinal = FINAL_RUN_STATUSES.has(statusOf(ctx()));
+    if (!wasFinal && ctx().steps.length === 0 && ctx().queue.length === 1 && !ctx().queue[0].attempts) {
+      this.publish({ type: 'run.started', runId, scenarioId, at: new Date().toISOString() });
+    }
+
+    // Events not yet durable (pure steps); written with the next durable write or the checkpoint.
+    let pending: RunMachineEvent[] = [];
+    const apply = (event: RunMachineEvent) => {
+      run.snapshot = advance(run.machine, run.snapshot, event);
+      pending.push(event);
+    };
+    const flush = async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      await state.append(runId, batch);
+    };
+
+    for (const event of await this.commandEvents(run, await state.takeCommands(runId), services)) pending.push(event);
+    await flush();
+
+    const now = Date.now();
+    for (const parked of [...ctx().parked]) {
+      if (parked.kind !== 'delay' || (parked.until ?? 0) > now) continue;
+      const edges = await routeWaitOutput(run.compiled, ctx(), parked.token, 'out', parked.token.input, services);
+      apply({ type: 'WAIT.ELAPSED', tokenId: parked.token.id, at: new Date().toISOString(), edges });
+    }
+
+    while (statusOf(ctx()) === 'running' && !signal.aborted) {
+      const token = this.nextReady(ctx(), Date.now());
+      if (!token) break;
+      const node = run.compiled.nodes.get(token.nodeId)!;
+      const durable = !node.type.pure;
+      if (durable) {
+        if (await state.hasCommands(runId)) break; // a cancel or decision arrived: take it in the next segment
+        const attempt = nextAttempt(token);
+        apply({ type: 'STEP.STARTED', tokenId: token.id, attempt, at: new Date().toISOString() });
+        await flush();
+        this.publish({ type: 'step.started', runId, scenarioId, stepId: token.id, nodeId: token.nodeId, attempt, at: new Date().toISOString() });
+      }
+      const event = await executeStep(run.compiled, ctx(), token, services, signal);
+      apply(event);
+      if (durable) await flush();
+      this.announce(run, event, token);
+    }
+
+    const status = statusOf(ctx());
+    const final = FINAL_RUN_STATUSES.has(status);
+    // An incomplete run is final for now but may be resumed, so its state must not expire.
+    await state.checkpoint(runId, persistable(run.snapshot), final && status !== 'incomplete');
+    pending = [];
+    if (!wasFinal || job.start) await this.deps.history?.saveRun(runRecordOf(ctx()));
+    const at = new Date().toISOString();
+    if (final && !wasFinal) {
+      this.publish({ type: 'run.finished', runId, scenarioId, status, at });
+      this.deps.onRunFinished?.(status);
+    } else if (status === 'waiting') this.publish({ type: 'run.waiting', runId, scenarioId, waits: waitsOf(ctx()), at });
+    if (final || status === 'waiting' || signal.aborted) {
+      const dueDelays = ctx().parked.filter((p) => p.kind === 'delay').map((p) => p.until ?? 0);
+      return dueDelays.length && !final ? { continueAt: Math.min(...dueDelays) } : {};
+    }
+    const due = [...ctx().queue.map((t) => t.notBefore ?? Date.now()), ...ctx().parked.filter((p) => p.kind === 'delay').map((p) => p.until ?? 0)];
+    return due.length ? { continueAt: Math.min(...due) } : {};
+  }
+
+  private announce(run: LoadedRun, event: RunMachineEvent, token: Token): void {
+    const ctx = run.snapshot.context;
+    const base = { runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: token.id, nodeId: token.nodeId, at: new Date().toISOString() };
+    const nodeType = run.compiled.nodes.get(token.nodeId)!.type.type;
+    if (event.type === 'STEP.SUCCEEDED') {
+      const durationMs = Date.parse(event.finishedAt) - Date.parse(event.startedAt);
+      this.publish({ type: 'step.finished', ...base, status: event.status ?? 'succeeded', bundles: event.outputs.length, port: event.outputs[0]?.port, durationMs });
+      this.deps.onStep?.(nodeType, event.status ?? 'succeeded', durationMs);
+    } else if (event.type === 'STEP.FAILED') {
+      const durationMs = Date.parse(event.finishedAt) - Date.parse(event.startedAt);
+      const step = ctx.steps.find((s) => s.id === token.id);
+      const status = event.retryAt !== undefined ? 'failed' : (step?.status ?? 'failed');
+      this.publish({ type: 'step.finished', ...base, status, bundles: 0, error: event.error.message, durationMs });
+      this.deps.onStep?.(nodeType, status, durationMs);
+    } else if (event.type === 'STEP.WAIT') {
+      this.publish({ type: 'step.finished', ...base, status: 'waiting', bundles: 0, durationMs: 0 });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Where a run's durable state lives while it is not final: the last
+ * checkpointed machine snapshot plus the events applied since, and an inbox
+ * of commands (cancel, approval decisions, resume) sent from outside.
+ * Redis in BullMQ mode (`drivers/redis-state.ts`), memory or the store in
+ * embedded mode (`drivers/memory-state.ts`).
+ */
+import type { RunMachineEvent } from './dataflow';
+
+/** A command sent to a run from outside its worker. */
+export type RunCommand =
+  | { type: 'cancel'; at: string }
+  | { type: 'decide'; nodeId: string; decision: 'approved' | 'rejected'; by: string; comment?: string; at: string }
+  | { type: 'resume'; version?: number; at: string };
+
+export interface PersistedRun {
+  /** `{ value, context }` of the machine snapshot, plus the version it runs. */
+  snapshot?: { value: unknown; context: unknown };
+  /** Events applied after the snapshot, in order. */
+  events: RunMachineEvent[];
+}
+
+export interface RunStateStore {
+  load(runId: string): Promise<PersistedRun | undefined>;
+  /** Appends events to the run's log; durable once the promise resolves. */
+  append(runId: string, events: RunMachineEvent[]): Promise<void>;
+  /** Replaces snapshot + log with a new snapshot. A final run's state expires after `retainMs`. */
+  checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void>;
+  pushCommand(runId: string, command: RunCommand): Promise<void>;
+  /** Removes and returns the pending commands. */
+  takeCommands(runId: string): Promise<RunCommand[]>;
+  hasCommands(runId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
