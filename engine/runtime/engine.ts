@@ -22,6 +22,7 @@ import { createRunMachine } from './machine';
 import { RunOrchestrator, type CompiledVersion } from './orchestrator';
 import type { QueueDriver } from './queue-driver';
 import { runRecordOf } from './record';
+import { redactor } from './redact';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import type { RunEventBus, RunHistory, RunRecord, ScenarioSource, SecretSource, StartRunRequest } from './types';
 import { FINAL_RUN_STATUSES } from './types';
@@ -184,7 +185,7 @@ export class Engine {
   /** The run as it stands: live state first, history when the live state has expired. */
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const run = await this.orchestrator.restore(runId).catch(() => undefined);
-    if (run) return runRecordOf(run.snapshot.context);
+    if (run) return redactor(await this.secrets())(runRecordOf(run.snapshot.context)) as RunRecord;
     return this.options.history?.getRun?.(runId);
   }
 
@@ -192,9 +193,15 @@ export class Engine {
    * Resolves when the run is final (or parked on a wait, unless `untilFinal`),
    * or with its current record after `timeoutMs`.
    */
-  async waitForRun(runId: string, timeoutMs: number, options: { untilFinal?: boolean } = {}): Promise<RunRecord | undefined> {
+  async waitForRun(
+    runId: string,
+    timeoutMs: number,
+    options: { untilFinal?: boolean; /** Only settle once this holds (a command took effect). */ changed?: (r: RunRecord) => boolean } = {},
+  ): Promise<RunRecord | undefined> {
     const settled = (r: RunRecord | undefined) =>
-      r !== undefined && (FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && !r.waits.some((w) => w.kind === 'retry')));
+      r !== undefined &&
+      (options.changed?.(r) ?? true) &&
+      (FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && !r.waits.some((w) => w.kind === 'retry')));
     return new Promise((resolve) => {
       let done = false;
       const finish = async () => {
@@ -247,7 +254,8 @@ export class Engine {
       throw Object.assign(new Error(`Run ${runId} is not waiting for an approval at node "${nodeId}"`), { status: 409, code: 'not_waiting' });
     }
     await this.command(runId, { type: 'decide', nodeId, ...decision, at: new Date().toISOString() });
-    return this.waitForRun(runId, 10_000);
+    const before = run.steps.length;
+    return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
   }
 
   /** Continues an incomplete run from the node(s) where it broke. */
@@ -258,7 +266,8 @@ export class Engine {
       throw Object.assign(new Error(`Only an incomplete run can be resumed; run ${runId} is ${run.status}`), { status: 409, code: 'not_incomplete' });
     }
     await this.command(runId, { type: 'resume', at: new Date().toISOString() });
-    return this.waitForRun(runId, 10_000);
+    const before = run.steps.length;
+    return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
   }
 
   /** Starts a new run with the same scenario version and input. */

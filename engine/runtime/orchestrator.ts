@@ -20,6 +20,7 @@ import { advance, restoreSnapshot, startRunSnapshot, type RunMachine, type RunSn
 import type { RunJob, SegmentOutcome } from './queue-driver';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import { runRecordOf } from './record';
+import { redactor } from './redact';
 import type { RunEvent, RunEventBus, RunHistory } from './types';
 import { FINAL_RUN_STATUSES } from './types';
 
@@ -161,7 +162,8 @@ export class RunOrchestrator {
     // An incomplete run is final for now but may be resumed, so its state must not expire.
     await state.checkpoint(runId, persistable(run.snapshot), final && status !== 'incomplete');
     pending = [];
-    if (!wasFinal || job.start) await this.deps.history?.saveRun(runRecordOf(ctx()));
+    // The trigger bundle is recorded as received; a secret value in it is redacted like any other.
+    if (!wasFinal || job.start) await this.deps.history?.saveRun(redactor(services.secrets)(runRecordOf(ctx())) as ReturnType<typeof runRecordOf>);
     const at = new Date().toISOString();
     if (final && !wasFinal) {
       this.publish({ type: 'run.finished', runId, scenarioId, status, at });

@@ -1,0 +1,251 @@
+/**
+ * The engine's behaviour, run on both queue drivers: routing, loops over
+ * data, merges, error handling, retries, waits, approvals, cancel, resume.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, DRIVERS, scenario, type Harness } from '../support/engine-harness';
+import { startRecordingServer, type RecordingServer } from '../support/recording-server';
+
+const trigger = { id: 't', type: 'trigger.manual' };
+const stepsOf = (record: { steps: Array<{ nodeId: string }> } | undefined, nodeId: string) => record!.steps.filter((s) => s.nodeId === nodeId);
+
+describe.each(DRIVERS)('engine on the %s driver', (driver) => {
+  let harness: Harness;
+  let stand: RecordingServer;
+
+  beforeAll(async () => {
+    harness = await createHarness(driver);
+    stand = await startRecordingServer();
+  });
+  afterAll(async () => {
+    await harness.close();
+    await stand.close();
+  });
+
+  async function runOnce(doc: ReturnType<typeof scenario>, input: unknown, secrets?: Record<string, string>) {
+    const engine = await harness.engine([doc], { secrets });
+    const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input });
+    return { engine, runId, record: await engine.waitForRun(runId, 30_000) };
+  }
+
+  it('routes by the label shorthand: the first matching edge, else the fallback', async () => {
+    const doc = scenario(
+      'confidence',
+      [trigger, { id: 'r', type: 'router', config: { subject: 'input.confidence' } }, { id: 'hi', type: 'transform', config: { expression: '"personalized"' } }, { id: 'mid', type: 'transform', config: { expression: '"also high"' } }, { id: 'lo', type: 'transform', config: { expression: '"default"' } }],
+      [{ from: 't', to: 'r' }, { from: 'r', to: 'hi', label: '> 0.7' }, { from: 'r', to: 'mid', label: '>= 0.5' }, { from: 'r', to: 'lo', label: 'else' }],
+    );
+    const high = await runOnce(doc, { confidence: 0.9 });
+    expect(high.record!.status).toBe('succeeded');
+    expect(high.record!.steps.map((s) => s.nodeId)).toEqual(['t', 'r', 'hi']);
+    expect(high.record!.output).toBe('personalized');
+    const low = await runOnce(doc, { confidence: 0.2 });
+    expect(low.record!.steps.map((s) => s.nodeId)).toEqual(['t', 'r', 'lo']);
+  });
+
+  it('mode "all" takes every matching edge; plain-text labels compare with value', async () => {
+    const doc = scenario(
+      'event-type',
+      [trigger, { id: 'r', type: 'router', config: { subject: 'input.type', mode: 'all' } }, { id: 'page', type: 'transform', config: { expression: '"page"' } }, { id: 'any', type: 'transform', config: { expression: '"any"' }, }, { id: 'buy', type: 'transform', config: { expression: '"purchase"' } }],
+      [{ from: 't', to: 'r' }, { from: 'r', to: 'page', label: 'page' }, { from: 'r', to: 'any', when: '$exists(value)' }, { from: 'r', to: 'buy', label: 'purchase' }],
+    );
+    const { record } = await runOnce(doc, { type: 'page' });
+    expect(record!.steps.map((s) => s.nodeId).sort()).toEqual(['any', 'page', 'r', 't']);
+  });
+
+  it('says so when a bundle matches no route', async () => {
+    const doc = scenario('no-route', [trigger, { id: 'r', type: 'router', config: { subject: 'input.type' } }, { id: 'a', type: 'transform', config: { expression: '1' } }], [{ from: 't', to: 'r' }, { from: 'r', to: 'a', label: 'signup' }]);
+    const { record } = await runOnce(doc, { type: 'page' });
+    expect(record!.status).toBe('succeeded');
+    expect(stepsOf(record, 'r')[0].note).toMatch(/no route matched/i);
+    expect(stepsOf(record, 'a')).toHaveLength(0);
+  });
+
+  it('iterates an array and aggregates the bundles of that iteration back into one', async () => {
+    const doc = scenario(
+      'loop',
+      [
+        trigger,
+        { id: 'it', type: 'iterator', config: { items: 'input.variants' } },
+        { id: 'score', type: 'transform', config: { expression: '{ "id": input.id, "score": input.clicks / 10 }' } },
+        { id: 'agg', type: 'aggregator', config: { iterator: 'it', value: 'input.score' } },
+        { id: 'best', type: 'transform', config: { expression: '$max(input.items)' } },
+      ],
+      [{ from: 't', to: 'it' }, { from: 'it', to: 'score' }, { from: 'score', to: 'agg' }, { from: 'agg', to: 'best' }],
+    );
+    const { record } = await runOnce(doc, { variants: [{ id: 'a', clicks: 3 }, { id: 'b', clicks: 9 }, { id: 'c', clicks: 5 }] });
+    expect(record!.status).toBe('succeeded');
+    expect(stepsOf(record, 'score')).toHaveLength(3);
+    expect(stepsOf(record, 'agg')).toHaveLength(1);
+    expect(stepsOf(record, 'agg')[0].output).toEqual({ items: [0.3, 0.9, 0.5] });
+    expect(record!.output).toBe(0.9);
+  });
+
+  it('merge waits for every branch that can still arrive, and only those', async () => {
+    const doc = scenario(
+      'fan-in',
+      [
+        trigger,
+        { id: 'a', type: 'transform', config: { expression: '"A"' } },
+        { id: 'r', type: 'router', config: { subject: 'input.go' } },
+        { id: 'b', type: 'transform', config: { expression: '"B"' } },
+        { id: 'c', type: 'transform', config: { expression: '"C"' } },
+        { id: 'm', type: 'merge' },
+      ],
+      [{ from: 't', to: 'a' }, { from: 't', to: 'r' }, { from: 'r', to: 'b', label: 'b' }, { from: 'r', to: 'c', label: 'c' }, { from: 'a', to: 'm' }, { from: 'b', to: 'm' }, { from: 'c', to: 'm' }],
+    );
+    const { record } = await runOnce(doc, { go: 'b' });
+    expect(stepsOf(record, 'm')).toHaveLength(1);
+    expect(record!.output).toEqual({ inputs: { a: 'A', b: 'B' } });
+  });
+
+  it('expressions see trigger, steps along the lineage, vars and run', async () => {
+    const doc = scenario(
+      'scope',
+      [trigger, { id: 'p', type: 'transform', config: { expression: '{ "user": input.user }' } }, { id: 'q', type: 'transform', config: { expression: '{ "from": steps.p.output.user, "first": trigger.user, "env": vars.REGION, "run": run.scenarioId }' } }],
+      [{ from: 't', to: 'p' }, { from: 'p', to: 'q' }],
+      { settings: { vars: { REGION: 'eu' } } },
+    );
+    const { record } = await runOnce(doc, { user: 'u1' });
+    expect(record!.output).toEqual({ from: 'u1', first: 'u1', env: 'eu', run: 'scope' });
+  });
+
+  it('retries with growing delays and succeeds on attempt 3, with one idempotency key', async () => {
+    stand.script(`/${driver}/flaky`, { failTimes: 2 });
+    const doc = scenario(
+      'flaky',
+      [trigger, { id: 'call', type: 'http.request', config: { method: 'POST', url: `${stand.url}/${driver}/flaky`, body: 'input' }, retry: { attempts: 3, delayMs: 200, backoff: 'exponential' } }],
+      [{ from: 't', to: 'call' }],
+    );
+    const { record } = await runOnce(doc, { n: 1 });
+    expect(record!.status).toBe('succeeded');
+    expect(stepsOf(record, 'call')[0].attempts).toBe(3);
+    const calls = stand.requests.filter((r) => r.path === `/${driver}/flaky`);
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.idempotencyKey)).size).toBe(1);
+    const gap1 = calls[1].at - calls[0].at;
+    const gap2 = calls[2].at - calls[1].at;
+    expect(gap1).toBeGreaterThanOrEqual(100); // equal jitter: at least half of 200 ms
+    expect(gap2).toBeGreaterThan(gap1 * 0.9);
+  });
+
+  describe('a step that always fails', () => {
+    const failing = (onError: string, extra: Record<string, unknown> = {}) =>
+      scenario(
+        `fails-${onError}`,
+        [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/down` }, onError, ...extra } as any, { id: 'after', type: 'transform', config: { expression: '{ "got": input }' } }],
+        [{ from: 't', to: 'call' }, { from: 'call', to: 'after' }],
+      );
+    beforeAll(() => stand.script('/down', { alwaysStatus: 503 }));
+
+    it('onError "fail" fails the run and names the node and the status', async () => {
+      const { record } = await runOnce(failing('fail'), {});
+      expect(record!.status).toBe('failed');
+      expect(record!.error!.nodeId).toBe('call');
+      expect(record!.error!.message).toMatch(/503/);
+      expect(stepsOf(record, 'after')).toHaveLength(0);
+    });
+
+    it('onError "ignore" drops the bundle and the run succeeds', async () => {
+      const { record } = await runOnce(failing('ignore'), {});
+      expect(record!.status).toBe('succeeded');
+      expect(stepsOf(record, 'call')[0].status).toBe('ignored');
+      expect(stepsOf(record, 'after')).toHaveLength(0);
+    });
+
+    it('onError "resume" continues with the substitute output', async () => {
+      const { record } = await runOnce(failing('resume', { errorOutput: { fallback: true } }), {});
+      expect(record!.status).toBe('succeeded');
+      expect(stepsOf(record, 'call')[0].status).toBe('resumed');
+      expect(record!.output).toEqual({ got: { fallback: true } });
+    });
+
+    it('onError "break" keeps the run incomplete and resumable from that node', async () => {
+      stand.script(`/${driver}/later`, { alwaysStatus: 500 });
+      const doc = scenario(
+        'breaks',
+        [trigger, { id: 'before', type: 'http.request', config: { url: `${stand.url}/${driver}/before` } }, { id: 'call', type: 'http.request', config: { url: `${stand.url}/${driver}/later` }, onError: 'break' }, { id: 'after', type: 'transform', config: { expression: 'input.status' } }],
+        [{ from: 't', to: 'before' }, { from: 'before', to: 'call' }, { from: 'call', to: 'after' }],
+      );
+      const { engine, runId, record } = await runOnce(doc, {});
+      expect(record!.status).toBe('incomplete');
+      expect(stepsOf(record, 'call')[0].status).toBe('broken');
+      stand.script(`/${driver}/later`, {}); // the outside service is fixed
+      const resumed = await engine.resume(runId);
+      const final = resumed?.status === 'succeeded' ? resumed : await engine.waitForRun(runId, 10_000, { untilFinal: true });
+      expect(final!.status).toBe('succeeded');
+      expect(final!.output).toBe(200);
+      expect(stand.countFor(`/${driver}/before`)).toBe(1); // the completed step did not run again
+    });
+
+    it('an edge from the error handle receives { error } instead', async () => {
+      const doc = scenario(
+        'error-handle',
+        [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/down` } }, { id: 'alert', type: 'transform', config: { expression: '{ "alert": input.error.message, "node": input.error.nodeId }' } }],
+        [{ from: 't', to: 'call' }, { from: 'call', to: 'alert', fromHandle: 'error' }],
+      );
+      const { record } = await runOnce(doc, {});
+      expect(record!.status).toBe('succeeded');
+      expect((record!.output as any).node).toBe('call');
+      expect((record!.output as any).alert).toMatch(/503/);
+    });
+  });
+
+  it('honours Retry-After from a 429 before the next attempt', async () => {
+    stand.script(`/${driver}/busy`, { retryAfterSeconds: 1 });
+    const doc = scenario('busy', [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/${driver}/busy` }, retry: { attempts: 2, delayMs: 10 } }], [{ from: 't', to: 'call' }]);
+    const { record } = await runOnce(doc, {});
+    expect(record!.status).toBe('succeeded');
+    const calls = stand.requests.filter((r) => r.path === `/${driver}/busy`);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(950);
+  });
+
+  it('a step timeout aborts a hanging call and applies onError', async () => {
+    stand.script('/hang', { hang: true });
+    const doc = scenario('hangs', [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/hang` }, timeoutMs: 300 }], [{ from: 't', to: 'call' }]);
+    const { record } = await runOnce(doc, {});
+    expect(record!.status).toBe('failed');
+    expect(record!.error!.message).toMatch(/timed out after 300 ms/);
+  });
+
+  it('a delay parks the run without a worker and continues when due', async () => {
+    const doc = scenario('waits', [trigger, { id: 'd', type: 'delay', config: { ms: 400 } }, { id: 'after', type: 'transform', config: { expression: '"done"' } }], [{ from: 't', to: 'd' }, { from: 'd', to: 'after' }]);
+    const { engine, runId, record } = await runOnce(doc, {});
+    expect(record!.status).toBe('waiting');
+    expect(record!.waits[0]).toMatchObject({ nodeId: 'd', kind: 'delay' });
+    const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
+    expect(final!.status).toBe('succeeded');
+    expect(final!.output).toBe('done');
+  });
+
+  it('an approval waits for a named reviewer and routes on the decision', async () => {
+    const doc = scenario(
+      'review',
+      [trigger, { id: 'ok', type: 'approval', config: { reviewers: ['planner'], message: 'Activate?' } }, { id: 'go', type: 'transform', config: { expression: '"activated by " & input.by' } }, { id: 'stop', type: 'transform', config: { expression: '"stopped"' } }],
+      [{ from: 't', to: 'ok' }, { from: 'ok', to: 'go', fromHandle: 'approved' }, { from: 'ok', to: 'stop', fromHandle: 'rejected' }],
+    );
+    const { engine, runId, record } = await runOnce(doc, {});
+    expect(record!.status).toBe('waiting');
+    expect(record!.waits[0]).toMatchObject({ kind: 'approval', reviewers: ['planner'] });
+    await expect(engine.decide(runId, 'nope', { decision: 'approved', by: 'x' })).rejects.toThrow(/not waiting/);
+    await engine.decide(runId, 'ok', { decision: 'approved', by: 'ana', comment: 'fine' });
+    const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
+    expect(final!.status).toBe('succeeded');
+    expect(final!.output).toBe('activated by ana');
+    expect(stepsOf(final, 'ok')[0].output).toMatchObject({ decision: 'approved', by: 'ana', comment: 'fine' });
+  });
+
+  it('cancels a waiting run', async () => {
+    const doc = scenario('cancel-me', [trigger, { id: 'd', type: 'delay', config: { ms: 60_000 } }], [{ from: 't', to: 'd' }]);
+    const { engine, runId } = await runOnce(doc, {});
+    const cancelled = await engine.cancel(runId);
+    expect(cancelled!.status).toBe('cancelled');
+  });
+
+  it('never records a secret value, even when an outside service echoes it', async () => {
+    const doc = scenario('secretive', [trigger, { id: 'call', type: 'http.request', config: { method: 'POST', url: `${stand.url}/echo`, body: 'input', auth: { type: 'bearer', token: '{{ secrets.API_TOKEN }}' }, headers: { 'x-echo': '{{ secrets.API_TOKEN }}' } } }], [{ from: 't', to: 'call' }]);
+    const { record } = await runOnce(doc, { token: 'tok-3f9a-secret' }, { API_TOKEN: 'tok-3f9a-secret' });
+    expect(record!.status).toBe('succeeded');
+    expect(JSON.stringify(record)).not.toContain('tok-3f9a-secret');
+    expect(JSON.stringify(record)).toContain('[redacted]');
+  });
+});
