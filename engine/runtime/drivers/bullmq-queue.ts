@@ -21,13 +21,21 @@ export interface BullmqQueueOptions {
 
 /** ioredis options BullMQ asks for on every connection a worker uses. */
 export function redisConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  // ioredis reconnects by itself; an unhandled 'error' event would only add noise (or crash) meanwhile.
+  let last = 0;
+  redis.on('error', (error) => {
+    if (Date.now() - last > 10_000) console.error(`switchyard: redis ${error.message} (reconnecting)`);
+    last = Date.now();
+  });
+  return redis;
 }
 
 export class BullmqQueueDriver implements QueueDriver {
   readonly kind = 'bullmq' as const;
   readonly queue: Queue;
   private worker?: Worker;
+  private workerConnection?: Redis;
   private readonly connection: Redis;
 
   constructor(private readonly options: BullmqQueueOptions) {
@@ -69,7 +77,7 @@ export class BullmqQueueDriver implements QueueDriver {
         }
       },
       {
-        connection: redisConnection(this.options.redisUrl),
+        connection: (this.workerConnection = redisConnection(this.options.redisUrl)),
         prefix: this.options.prefix ?? '{switchyard}',
         concurrency: options.concurrency,
         lockDuration,
@@ -94,6 +102,7 @@ export class BullmqQueueDriver implements QueueDriver {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 }
