@@ -185,8 +185,10 @@ export class Engine {
   /** The run as it stands: live state first, history when the live state has expired. */
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const run = await this.orchestrator.restore(runId).catch(() => undefined);
-    if (run) return redactor(await this.secrets())(runRecordOf(run.snapshot.context)) as RunRecord;
-    return this.options.history?.getRun?.(runId);
+    if (!run) return this.options.history?.getRun?.(runId);
+    const record = runRecordOf(run.actor.context);
+    run.actor.stop();
+    return redactor(await this.secrets())(record) as RunRecord;
   }
 
   /**

@@ -132,6 +132,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+function maybeUntilAborted<T>(timed: boolean, promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return timed ? untilAborted(promise, signal) : promise;
+}
+
 /**
  * Executes the step for `token` and describes the outcome as a machine event.
  *
@@ -154,14 +158,18 @@ export async function executeStep(
   const redact = redactor(services.secrets);
   const scope = buildScope(ctx, node, token, services);
   const timeoutMs = node.definition.timeoutMs ?? services.defaultTimeoutMs;
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(new StepTimeoutError(timeoutMs)), timeoutMs);
-  const signal = AbortSignal.any([runSignal, timeout.signal]);
+  // Pure nodes cannot hang (their expressions have time limits), so they skip the timer and the
+  // combined signal — a measurable share of a transform step's cost.
+  const timed = !node.type.pure || node.definition.timeoutMs !== undefined;
+  const timeout = timed ? new AbortController() : undefined;
+  const timer = timed ? setTimeout(() => timeout!.abort(new StepTimeoutError(timeoutMs)), timeoutMs) : undefined;
+  const signal = timed ? AbortSignal.any([runSignal, timeout!.signal]) : runSignal;
   try {
     const config = node.definition.disabled ? {} : await resolveValue(node.config, { ...scope, secrets: services.secrets }, limits);
     const result = node.definition.disabled
       ? ({ output: token.input } as NodeOutput)
-      : await untilAborted(
+      : await maybeUntilAborted(
+          timed,
           Promise.resolve(
             node.type.run({
               input: token.input,
@@ -210,7 +218,7 @@ export async function executeStep(
     }
     return { type: 'STEP.FAILED', tokenId: token.id, error: failure, attempts: attempt, startedAt, finishedAt, errorEdges };
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
 }
 

@@ -10,10 +10,10 @@
  * machine only receives their results as events. That keeps the persisted
  * snapshot a complete, replayable description of the run.
  *
- * We drive it with XState's pure `transition()` (no interpreter), one event
- * per finished step.
+ * A run is an actor (`RunActor`) for the length of a segment; its persisted
+ * snapshot is the run's durable state.
  */
-import { assign, initialTransition, setup, transition, type SnapshotFrom } from 'xstate';
+import { assign, createActor, setup, type Actor, type SnapshotFrom } from 'xstate';
 import type { CompiledScenario } from './compile';
 import {
   applyCancel,
@@ -37,8 +37,7 @@ import {
  *
  * @example
  * const machine = createRunMachine(compiled);
- * let snapshot = startRunSnapshot(machine, { runId, scenarioId, version: 1, startedAt, input });
- * snapshot = advance(machine, snapshot, { type: 'STEP.SUCCEEDED', … });
+ * const run = RunActor.start(machine, { runId, scenarioId, version: 1, startedAt, input });
  */
 export function createRunMachine(compiled: CompiledScenario) {
   // Actions mutate the context in place and hand back the same objects: copying
@@ -119,17 +118,52 @@ export function createRunMachine(compiled: CompiledScenario) {
 export type RunMachine = ReturnType<typeof createRunMachine>;
 export type RunSnapshot = SnapshotFrom<RunMachine>;
 
-/** The snapshot of a new run, with the trigger bundle queued at the entry. */
-export function startRunSnapshot(machine: RunMachine, start: RunStart): RunSnapshot {
-  return initialTransition(machine, start)[0];
-}
+/** The JSON form of a run's snapshot, as the run state store keeps it. */
+export type PersistedRunSnapshot = ReturnType<Actor<RunMachine>['getPersistedSnapshot']>;
 
-/** Applies one event. Pure apart from reusing the context object (see createRunMachine). */
-export function advance(machine: RunMachine, snapshot: RunSnapshot, event: RunMachineEvent): RunSnapshot {
-  return transition(machine, snapshot, event)[0];
-}
+/**
+ * A run as a live XState actor, for the length of one segment. It has no
+ * invoked actors or timers, so every `send` settles synchronously and the
+ * snapshot can be persisted at any moment.
+ *
+ * @example
+ * const run = RunActor.start(machine, { runId, scenarioId, version: 1, startedAt, input });
+ * run.send({ type: 'STEP.SUCCEEDED', … });
+ * store.checkpoint(runId, run.persisted());
+ */
+export class RunActor {
+  private constructor(private readonly actor: Actor<RunMachine>) {
+    actor.start();
+  }
 
-/** Rebuilds a snapshot from its persisted JSON form. */
-export function restoreSnapshot(machine: RunMachine, persisted: unknown): RunSnapshot {
-  return machine.resolveState(persisted as any);
+  /** A new run, with the trigger bundle queued at the entry. */
+  static start(machine: RunMachine, start: RunStart): RunActor {
+    return new RunActor(createActor(machine, { input: start }));
+  }
+
+  /** A run restored from its persisted snapshot. */
+  static restore(machine: RunMachine, persisted: PersistedRunSnapshot): RunActor {
+    return new RunActor(createActor(machine, { snapshot: persisted } as Parameters<typeof createActor<RunMachine>>[1]));
+  }
+
+  send(event: RunMachineEvent): void {
+    this.actor.send(event);
+  }
+
+  get context(): RunContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  /** The machine state the run is in (`running`, `waiting`, …). */
+  get state(): string {
+    return String(this.actor.getSnapshot().value);
+  }
+
+  persisted(): PersistedRunSnapshot {
+    return this.actor.getPersistedSnapshot();
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
 }

@@ -16,7 +16,7 @@ import type { CompiledScenario } from './compile';
 import type { RunContext, RunMachineEvent, Token } from './dataflow';
 import { nextAttempt, statusOf, waitsOf } from './dataflow';
 import { executeStep, routeWaitOutput, type ExecutorServices } from './executor';
-import { advance, restoreSnapshot, startRunSnapshot, type RunMachine, type RunSnapshot } from './machine';
+import { RunActor, type PersistedRunSnapshot, type RunMachine } from './machine';
 import type { RunJob, SegmentOutcome } from './queue-driver';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import { runRecordOf } from './record';
@@ -43,13 +43,9 @@ export interface OrchestratorDeps {
   onRunFinished?(status: string): void;
 }
 
-/** A restored run: its machine and current snapshot. */
+/** A restored run: its compiled scenario and its actor. */
 export interface LoadedRun extends CompiledVersion {
-  snapshot: RunSnapshot;
-}
-
-function persistable(snapshot: RunSnapshot): { value: unknown; context: unknown } {
-  return { value: snapshot.value, context: snapshot.context };
+  actor: RunActor;
 }
 
 export class RunOrchestrator {
@@ -58,15 +54,19 @@ export class RunOrchestrator {
   /** Restores a run from its durable state (snapshot + log), or creates it from its start. */
   async restore(runId: string, start?: RunJob['start']): Promise<LoadedRun | undefined> {
     const persisted = await this.deps.state.load(runId);
-    const base = persisted?.snapshot?.context as RunContext | undefined;
+    const base = (persisted?.snapshot as { context?: RunContext } | undefined)?.context;
     const scenarioId = base?.scenarioId ?? start?.scenarioId;
     const version = base?.version ?? start?.version;
     if (!scenarioId || version === undefined) return undefined;
     const { compiled, machine, vars } = await this.deps.load(scenarioId, version);
-    let snapshot = persisted?.snapshot ? restoreSnapshot(machine, persisted.snapshot) : start ? startRunSnapshot(machine, start) : undefined;
-    if (!snapshot) return undefined;
-    for (const event of persisted?.events ?? []) snapshot = advance(machine, snapshot, event);
-    return { compiled, machine, vars, snapshot };
+    const actor = persisted?.snapshot
+      ? RunActor.restore(machine, persisted.snapshot as PersistedRunSnapshot)
+      : start
+        ? RunActor.start(machine, start)
+        : undefined;
+    if (!actor) return undefined;
+    for (const event of persisted?.events ?? []) actor.send(event);
+    return { compiled, machine, vars, actor };
   }
 
   private publish(event: RunEvent): void {
@@ -77,7 +77,7 @@ export class RunOrchestrator {
   private async commandEvents(run: LoadedRun, commands: RunCommand[], services: ExecutorServices): Promise<RunMachineEvent[]> {
     const events: RunMachineEvent[] = [];
     for (const command of commands) {
-      const ctx = run.snapshot.context;
+      const ctx = run.actor.context;
       if (command.type === 'cancel') events.push({ type: 'CANCEL', at: command.at });
       else if (command.type === 'resume') events.push({ type: 'RESUME', at: command.at });
       else {
@@ -88,7 +88,7 @@ export class RunOrchestrator {
         events.push({ type: 'APPROVAL.DECIDED', tokenId: parked.token.id, decision: command.decision, by: command.by, comment: command.comment, at: command.at, edges });
       }
       // Apply as we go: a later command must see the effect of an earlier one.
-      if (events.length) run.snapshot = advance(run.machine, run.snapshot, events[events.length - 1]);
+      if (events.length) run.actor.send(events[events.length - 1]);
     }
     return events;
   }
@@ -109,7 +109,7 @@ export class RunOrchestrator {
     const { state } = this.deps;
     const services = { ...(await this.deps.services()), vars: run.vars };
     const runId = job.runId;
-    const ctx = () => run.snapshot.context;
+    const ctx = () => run.actor.context;
     const scenarioId = ctx().scenarioId;
     const wasFinal = FINAL_RUN_STATUSES.has(statusOf(ctx()));
     if (!wasFinal && ctx().steps.length === 0 && ctx().queue.length === 1 && !ctx().queue[0].attempts) {
@@ -119,7 +119,7 @@ export class RunOrchestrator {
     // Events not yet durable (pure steps); written with the next durable write or the checkpoint.
     let pending: RunMachineEvent[] = [];
     const apply = (event: RunMachineEvent) => {
-      run.snapshot = advance(run.machine, run.snapshot, event);
+      run.actor.send(event);
       pending.push(event);
     };
     const flush = async () => {
@@ -160,7 +160,8 @@ export class RunOrchestrator {
     const status = statusOf(ctx());
     const final = FINAL_RUN_STATUSES.has(status);
     // An incomplete run is final for now but may be resumed, so its state must not expire.
-    await state.checkpoint(runId, persistable(run.snapshot), final && status !== 'incomplete');
+    await state.checkpoint(runId, run.actor.persisted(), final && status !== 'incomplete');
+    run.actor.stop();
     pending = [];
     // The trigger bundle is recorded as received; a secret value in it is redacted like any other.
     if (!wasFinal || job.start) await this.deps.history?.saveRun(redactor(services.secrets)(runRecordOf(ctx())) as ReturnType<typeof runRecordOf>);
@@ -178,7 +179,7 @@ export class RunOrchestrator {
   }
 
   private announce(run: LoadedRun, event: RunMachineEvent, token: Token): void {
-    const ctx = run.snapshot.context;
+    const ctx = run.actor.context;
     const base = { runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: token.id, nodeId: token.nodeId, at: new Date().toISOString() };
     const nodeType = run.compiled.nodes.get(token.nodeId)!.type.type;
     if (event.type === 'STEP.SUCCEEDED') {

@@ -14,8 +14,8 @@ export type RunCommand =
   | { type: 'resume'; version?: number; at: string };
 
 export interface PersistedRun {
-  /** `{ value, context }` of the machine snapshot, plus the version it runs. */
-  snapshot?: { value: unknown; context: unknown };
+  /** The machine's persisted snapshot (XState's getPersistedSnapshot). */
+  snapshot?: object;
   /** Events applied after the snapshot, in order. */
   events: RunMachineEvent[];
 }
@@ -25,7 +25,7 @@ export interface RunStateStore {
   /** Appends events to the run's log; durable once the promise resolves. */
   append(runId: string, events: RunMachineEvent[]): Promise<void>;
   /** Replaces snapshot + log with a new snapshot. A final run's state expires after `retainMs`. */
-  checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void>;
+  checkpoint(runId: string, snapshot: object, final: boolean): Promise<void>;
   pushCommand(runId: string, command: RunCommand): Promise<void>;
   /** Removes and returns the pending commands. */
   takeCommands(runId: string): Promise<RunCommand[]>;

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, DRIVERS, scenario, type Harness } from '../support/engine-harness';
 import { startRecordingServer, type RecordingServer } from '../support/recording-server';
+import type { RunRecord } from '../../engine/runtime/types';
 
 const trigger = { id: 't', type: 'trigger.manual' };
-const stepsOf = (record: { steps: Array<{ nodeId: string }> } | undefined, nodeId: string) => record!.steps.filter((s) => s.nodeId === nodeId);
+const stepsOf = (record: RunRecord | undefined, nodeId: string) => record!.steps.filter((s) => s.nodeId === nodeId);
 
 describe.each(DRIVERS)('engine on the %s driver', (driver) => {
   let harness: Harness;
@@ -192,7 +193,7 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
 
   it('honours Retry-After from a 429 before the next attempt', async () => {
     stand.script(`/${driver}/busy`, { retryAfterSeconds: 1 });
-    const doc = scenario('busy', [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/${driver}/busy` }, retry: { attempts: 2, delayMs: 10 } }], [{ from: 't', to: 'call' }]);
+    const doc = scenario('busy', [trigger, { id: 'call', type: 'http.request', config: { url: `${stand.url}/${driver}/busy` }, retry: { attempts: 2, delayMs: 10, backoff: 'fixed' } }], [{ from: 't', to: 'call' }]);
     const { record } = await runOnce(doc, {});
     expect(record!.status).toBe('succeeded');
     const calls = stand.requests.filter((r) => r.path === `/${driver}/busy`);

@@ -20,7 +20,7 @@ export class MemoryRunStateStore implements RunStateStore {
     this.runs.set(runId, run);
   }
 
-  async checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void> {
+  async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
     // Structured clone: the machine keeps mutating its context object after this call.
     this.runs.set(runId, { snapshot: structuredClone(snapshot), events: [] });
     if (final) {

@@ -44,7 +44,7 @@ export class RedisRunStateStore implements RunStateStore {
     await this.redis.rpush(this.key(runId, ':log'), ...events.map((e) => JSON.stringify(e)));
   }
 
-  async checkpoint(runId: string, snapshot: { value: unknown; context: unknown }, final: boolean): Promise<void> {
+  async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
     const tx = this.redis.multi();
     if (final) tx.set(this.key(runId), JSON.stringify(snapshot), 'PX', this.retainMs);
     else tx.set(this.key(runId), JSON.stringify(snapshot));
