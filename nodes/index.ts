@@ -1,12 +1,13 @@
 /** Builds the registry every process uses: built-ins plus the custom folders in SWITCHYARD_NODES. */
 import { builtinNodeTypes } from './builtin';
+import { integrationNodeTypes } from './integrations';
 import { NodeRegistry } from './registry';
 
 /**
  * @example const registry = await createRegistry(process.env.SWITCHYARD_NODES);
  */
 export async function createRegistry(customFolders?: string): Promise<NodeRegistry> {
-  const registry = new NodeRegistry(builtinNodeTypes);
+  const registry = new NodeRegistry([...builtinNodeTypes, ...integrationNodeTypes]);
   await registry.loadFolders(customFolders);
   return registry;
 }

@@ -9,6 +9,7 @@ import merge from './merge';
 import delay from './delay';
 import approval from './approval';
 import placeholder from './placeholder';
+import httpRequest from './http-request';
 
 export const builtinNodeTypes: NodeType[] = [
   start,
@@ -23,5 +24,6 @@ export const builtinNodeTypes: NodeType[] = [
   merge,
   delay,
   approval,
+  httpRequest,
   placeholder,
 ] as NodeType[];
