@@ -11,7 +11,8 @@ import type { NodeRegistry } from '../../nodes/registry';
 import { createHttpClient } from '../http';
 import type { Scenario } from '../scenario/schema';
 import { compileScenario } from './compile';
-import { BullmqQueueDriver } from './drivers/bullmq-queue';
+import { BullmqQueueDriver, redisConnection } from './drivers/bullmq-queue';
+import { checkRedisSettings } from './drivers/redis-health';
 import { MemoryEventBus } from './drivers/memory-events';
 import { MemoryQueueDriver } from './drivers/memory-queue';
 import { MemoryRunStateStore } from './drivers/memory-state';
@@ -113,7 +114,16 @@ export class Engine {
    * const runId = await engine.startRun({ scenarioId: 'user-segmentation', version: 3, input: event });
    */
   static async create(options: EngineOptions): Promise<Engine> {
-    return new Engine(options);
+    const engine = new Engine(options);
+    if (options.redisUrl) {
+      const redis = redisConnection(options.redisUrl);
+      try {
+        for (const warning of await checkRedisSettings(redis)) options.logger?.warn({ setting: warning.setting, value: warning.value }, warning.message);
+      } finally {
+        redis.disconnect();
+      }
+    }
+    return engine;
   }
 
   /** `memory` or `bullmq`. */
