@@ -3,7 +3,7 @@
  * exactly one placeholder yields the expression's value with its type
  * (number, object, …); otherwise the parts are joined as text.
  */
-import { Expression, ExpressionError, type EvaluationLimits, DEFAULT_LIMITS } from './expression';
+import { Expression, ExpressionError } from './expression';
 
 type Part = { text: string } | { expr: Expression; offset: number };
 
@@ -38,16 +38,16 @@ export class Template {
     this.isStatic = this.parts.every((p) => 'text' in p);
   }
 
-  async render(scope: Record<string, unknown>, limits: EvaluationLimits = DEFAULT_LIMITS): Promise<unknown> {
+  async render(scope: Record<string, unknown>): Promise<unknown> {
     if (this.isStatic) return this.source;
     if (this.parts.length === 1) {
       const only = this.parts[0] as { expr: Expression };
-      return only.expr.evaluate(scope, limits);
+      return only.expr.evaluate(scope);
     }
     let out = '';
     for (const part of this.parts) {
       if ('text' in part) out += part.text;
-      else out += stringify(await part.expr.evaluate(scope, limits));
+      else out += stringify(await part.expr.evaluate(scope));
     }
     return out;
   }

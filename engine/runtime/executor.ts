@@ -7,7 +7,6 @@
  */
 import type { HttpClient, LazyExpression, NodeLogger, NodeOutput, NodeRunResult } from '../../nodes/sdk';
 import { isWait } from '../../nodes/sdk';
-import { DEFAULT_LIMITS, type EvaluationLimits } from '../expression/expression';
 import type { CompiledEdge, CompiledNode, CompiledScenario, CompiledValue } from './compile';
 import { ERROR_PORT } from './compile';
 import { lineageSteps, nextAttempt, type RoutedOutput, type RunContext, type RunMachineEvent, type Token } from './dataflow';
@@ -20,7 +19,6 @@ export interface ExecutorServices {
   secrets: Record<string, string>;
   vars: Record<string, unknown>;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string, data: Record<string, unknown>) => void;
-  limits?: EvaluationLimits;
   dataDirs: string[];
   /** Default step timeout when the node sets none. */
   defaultTimeoutMs: number;
@@ -45,26 +43,26 @@ export function buildScope(ctx: RunContext, node: CompiledNode, token: Token, se
   };
 }
 
-async function resolveValue(value: CompiledValue, scope: Scope, limits: EvaluationLimits): Promise<unknown> {
+async function resolveValue(value: CompiledValue, scope: Scope): Promise<unknown> {
   switch (value.kind) {
     case 'static':
       return value.value;
     case 'template':
-      return value.template.render(scope, limits);
+      return value.template.render(scope);
     case 'expression':
-      return value.expression.evaluate(scope, limits);
+      return value.expression.evaluate(scope);
     case 'lazy': {
       const lazy: LazyExpression = {
         source: value.expression.source,
-        evaluate: (bundle, extra) => value.expression.evaluate({ ...scope, secrets: undefined, input: bundle, ...extra }, limits),
+        evaluate: (bundle, extra) => value.expression.evaluate({ ...scope, secrets: undefined, input: bundle, ...extra }),
       };
       return lazy;
     }
     case 'array':
-      return Promise.all(value.items.map((item) => resolveValue(item, scope, limits)));
+      return Promise.all(value.items.map((item) => resolveValue(item, scope)));
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of value.entries) out[key] = await resolveValue(item, scope, limits);
+      for (const [key, item] of value.entries) out[key] = await resolveValue(item, scope);
       return out;
     }
   }
@@ -77,13 +75,12 @@ export async function chooseEdges(
   port: string,
   bundle: unknown,
   scope: Scope,
-  limits: EvaluationLimits,
 ): Promise<number[]> {
   const edges: CompiledEdge[] = node.edges.get(port) ?? [];
   if (edges.length === 0) return [];
   if (edges.every((e) => !e.condition && !e.isElse)) return edges.map((e) => e.index);
   const subject = compiled.subjects.get(node.id);
-  const value = subject ? await subject.evaluate(scope, limits) : bundle;
+  const value = subject ? await subject.evaluate(scope) : bundle;
   const edgeScope = { ...scope, input: bundle, value };
   const firstOnly = node.type.behaviour === 'router' && ((node.definition.config as { mode?: string } | undefined)?.mode ?? 'first') === 'first';
   const chosen: number[] = [];
@@ -92,7 +89,7 @@ export async function chooseEdges(
     if (edge.isElse) continue;
     if (edge.condition) {
       if (firstOnly && matched) continue;
-      if (!(await edge.condition.evaluate(edgeScope, limits))) continue;
+      if (!(await edge.condition.evaluate(edgeScope))) continue;
       matched = true;
     }
     chosen.push(edge.index);
@@ -152,7 +149,6 @@ export async function executeStep(
 ): Promise<RunMachineEvent> {
   const now = services.now ?? Date.now;
   const node = compiled.nodes.get(token.nodeId)!;
-  const limits = services.limits ?? DEFAULT_LIMITS;
   const attempt = token.startedAttempt ?? nextAttempt(token);
   const startedAt = new Date(now()).toISOString();
   const redact = redactor(services.secrets);
@@ -165,7 +161,7 @@ export async function executeStep(
   const timer = timed ? setTimeout(() => timeout!.abort(new StepTimeoutError(timeoutMs)), timeoutMs) : undefined;
   const signal = timed ? AbortSignal.any([runSignal, timeout!.signal]) : runSignal;
   try {
-    const config = node.definition.disabled ? {} : await resolveValue(node.config, { ...scope, secrets: services.secrets }, limits);
+    const config = node.definition.disabled ? {} : await resolveValue(node.config, { ...scope, secrets: services.secrets });
     const result = node.definition.disabled
       ? ({ output: token.input } as NodeOutput)
       : await maybeUntilAborted(
@@ -195,7 +191,7 @@ export async function executeStep(
     for (const out of normalise(result)) {
       const port = out.port ?? 'out';
       const output = redact(out.output);
-      outputs.push({ output, port, edges: await chooseEdges(compiled, node, port, output, scope, limits) });
+      outputs.push({ output, port, edges: await chooseEdges(compiled, node, port, output, scope) });
     }
     return { type: 'STEP.SUCCEEDED', tokenId: token.id, outputs, attempts: attempt, startedAt, finishedAt: new Date(now()).toISOString() };
   } catch (caught) {
@@ -213,7 +209,7 @@ export async function executeStep(
     const errorEdges = (node.edges.get(ERROR_PORT) ?? []).map((e) => e.index);
     if (errorEdges.length === 0 && node.definition.onError === 'resume') {
       const output = node.definition.errorOutput ?? null;
-      const edges = await chooseEdges(compiled, node, 'out', output, scope, limits);
+      const edges = await chooseEdges(compiled, node, 'out', output, scope);
       return { type: 'STEP.SUCCEEDED', tokenId: token.id, outputs: [{ output, port: 'out', edges }], attempts: attempt, startedAt, finishedAt, status: 'resumed', error: failure, note: "Error replaced by the node's errorOutput" };
     }
     return { type: 'STEP.FAILED', tokenId: token.id, error: failure, attempts: attempt, startedAt, finishedAt, errorEdges };
@@ -225,5 +221,5 @@ export async function executeStep(
 /** Routes a finished wait (a delay elapsed, an approval decided) through the edges of its port. */
 export async function routeWaitOutput(compiled: CompiledScenario, ctx: RunContext, token: Token, port: string, output: unknown, services: ExecutorServices): Promise<number[]> {
   const node = compiled.nodes.get(token.nodeId)!;
-  return chooseEdges(compiled, node, port, output, buildScope(ctx, node, token, services), services.limits ?? DEFAULT_LIMITS);
+  return chooseEdges(compiled, node, port, output, buildScope(ctx, node, token, services));
 }
