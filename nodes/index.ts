@@ -2,12 +2,14 @@
 import { builtinNodeTypes } from './builtin';
 import { integrationNodeTypes } from './integrations';
 import { NodeRegistry } from './registry';
+import { checkSensitiveGuardrail, segmentationNodeTypes } from './segmentation';
 
 /**
  * @example const registry = await createRegistry(process.env.SWITCHYARD_NODES);
  */
 export async function createRegistry(customFolders?: string): Promise<NodeRegistry> {
-  const registry = new NodeRegistry([...builtinNodeTypes, ...integrationNodeTypes]);
+  const registry = new NodeRegistry([...builtinNodeTypes, ...integrationNodeTypes, ...segmentationNodeTypes]);
+  registry.addScenarioCheck(checkSensitiveGuardrail);
   await registry.loadFolders(customFolders);
   return registry;
 }

@@ -21,8 +21,15 @@ export interface NodeTypeDescription {
   configSchema: unknown;
 }
 
+/**
+ * A whole-scenario check a family of node types brings with it (the
+ * segmentation guardrail, for one). Problems use the validator's shape.
+ */
+export type ScenarioCheck = (scenario: any, registry: NodeRegistry) => Array<{ path: string; message: string; severity: 'error' | 'warning'; code: string; nodeId?: string }>;
+
 export class NodeRegistry {
   private readonly types = new Map<string, NodeType>();
+  private readonly checks: ScenarioCheck[] = [];
 
   constructor(types: Iterable<NodeType> = []) {
     for (const type of types) this.register(type);
@@ -32,6 +39,15 @@ export class NodeRegistry {
   register(type: NodeType): void {
     if (this.types.has(type.type)) throw new Error(`Node type "${type.type}" is registered twice`);
     this.types.set(type.type, type);
+  }
+
+  /** Adds a check the validator runs on every scenario. */
+  addScenarioCheck(check: ScenarioCheck): void {
+    this.checks.push(check);
+  }
+
+  scenarioChecks(): readonly ScenarioCheck[] {
+    return this.checks;
   }
 
   get(type: string): NodeType | undefined {

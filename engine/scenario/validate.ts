@@ -196,6 +196,12 @@ export function validateScenario(document: unknown, registry: NodeRegistry): Val
     });
   }
 
+  // Whole-scenario checks that node families bring (e.g. the sensitive-attribute guardrail).
+  // They assume a sound graph, so they run only when the checks above found no error.
+  if (!problems.some((p) => p.severity === 'error')) {
+    for (const check of registry.scenarioChecks()) problems.push(...check(scenario, registry));
+  }
+
   return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
 }
 
