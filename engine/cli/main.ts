@@ -173,7 +173,7 @@ async function main(argv: string[]): Promise<number> {
       return cmdExport(rest[0], values.format);
     case 'serve':
     case 'worker': {
-      const { runProcess } = await import('../server/process');
+      const { runProcess } = await import('./process');
       return runProcess(command, { port: values.port, concurrency: values.concurrency });
     }
     default:

@@ -1,7 +1,7 @@
 /**
  * JSONata expressions: compiled once per scenario version, evaluated under
- * JSONata's own guardrails (a time limit, a stack-depth limit and a cap on
- * sequence sizes) so that hostile text — unbounded recursion, huge ranges —
+ * limits — JSONata's own stack-depth and sequence-size guardrails, and a
+ * time limit on the evaluation's own time — so that hostile text — unbounded recursion, huge ranges —
  * stops with an error instead of hanging the worker. User text is never
  * passed to eval, new Function or vm.
  */
@@ -43,22 +43,39 @@ const MESSAGES: Record<string, (value: unknown) => string> = {
 };
 
 const ENTRY = Symbol.for('jsonata.__evaluate_entry');
-const LAST_YIELD = '__switchyardLastYield';
+const CLOCK = '__switchyardClock';
 /** How long an evaluation may hold the event loop before it lets other runs go on. */
 const SLICE_MS = 10;
+
+/** One evaluation's own running time, not counting the time it spent yielded to other runs. */
+interface Clock {
+  limitMs: number;
+  ownMs: number;
+  sliceStart: number;
+}
 
 /**
  * JSONata evaluates through a chain of promises that never returns to the
  * event loop, so a slow expression would stall every other run in the
- * process until its time limit. Every few milliseconds this hook yields.
+ * process. Every few milliseconds this hook yields; and because JSONata's own
+ * timeout counts wall-clock time — including those yields, which on a busy
+ * worker can be long — the time limit is enforced here on the evaluation's
+ * own time instead.
  */
-function yieldNowAndThen(_expr: unknown, _input: unknown, environment: { lookup(name: string): unknown }) {
-  const last = environment.lookup(LAST_YIELD) as { at: number } | undefined;
-  if (!last) return undefined;
+function timeAndYield(_expr: unknown, _input: unknown, environment: { lookup(name: string): unknown }) {
+  const clock = environment.lookup(CLOCK) as Clock | undefined;
+  if (!clock) return undefined;
   const now = Date.now();
-  if (now - last.at < SLICE_MS) return undefined;
-  last.at = now;
-  return new Promise<void>((resolve) => setImmediate(resolve));
+  const slice = now - clock.sliceStart;
+  if (clock.ownMs + slice > clock.limitMs) throw { code: 'D1012', value: clock.limitMs };
+  if (slice < SLICE_MS) return undefined;
+  clock.ownMs += slice;
+  return new Promise<void>((resolve) =>
+    setImmediate(() => {
+      clock.sliceStart = Date.now();
+      resolve();
+    }),
+  );
 }
 
 function toError(error: unknown, source: string, fallbackCode: string): ExpressionError {
@@ -71,6 +88,7 @@ function toError(error: unknown, source: string, fallbackCode: string): Expressi
 /** A compiled JSONata expression. */
 export class Expression {
   private readonly compiled: jsonata.Expression;
+  private readonly limitMs: number;
 
   /**
    * Parses `source`; throws {@link ExpressionError} with the position of the problem.
@@ -81,18 +99,20 @@ export class Expression {
     readonly source: string,
     limits: EvaluationLimits = DEFAULT_LIMITS,
   ) {
+    this.limitMs = limits.timeoutMs;
     try {
-      this.compiled = jsonata(source, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence } as jsonata.JsonataOptions);
+      this.compiled = jsonata(source, { stack: limits.maxDepth, sequence: limits.maxSequence } as jsonata.JsonataOptions);
     } catch (error) {
       throw toError(error, source, 'S0000');
     }
-    this.compiled.assign(ENTRY as unknown as string, yieldNowAndThen);
+    this.compiled.assign(ENTRY as unknown as string, timeAndYield);
   }
 
   /** Evaluates against `scope` (its keys are the names an expression sees: input, trigger, steps, vars, run, …). */
   async evaluate(scope: Record<string, unknown>): Promise<unknown> {
     try {
-      const result = await this.compiled.evaluate(scope, { [LAST_YIELD]: { at: Date.now() } });
+      const clock: Clock = { limitMs: this.limitMs, ownMs: 0, sliceStart: Date.now() };
+      const result = await this.compiled.evaluate(scope, { [CLOCK]: clock });
       // JSONata marks result sequences with extra properties; hand out plain arrays.
       return Array.isArray(result) && (result as { sequence?: boolean }).sequence ? Array.from(result) : result;
     } catch (error) {

@@ -41,6 +41,8 @@ export interface CompiledNode {
   config: CompiledValue;
   /** True when some expression or template of this node reads `steps` (so the lineage must be built). */
   readsSteps: boolean;
+  /** True when the config holds `{{ }}` templates (their values are checked against the schema at run time). */
+  hasTemplates: boolean;
   /** Outgoing edges by port. */
   edges: Map<string, CompiledEdge[]>;
   /** Node ids with an edge into this one. */
@@ -96,6 +98,13 @@ function compileConfig(node: ScenarioNode, type: NodeType): CompiledValue {
   return { kind: 'object', entries };
 }
 
+function hasTemplate(value: CompiledValue): boolean {
+  if (value.kind === 'template') return true;
+  if (value.kind === 'object') return value.entries.some(([, v]) => hasTemplate(v));
+  if (value.kind === 'array') return value.items.some(hasTemplate);
+  return false;
+}
+
 function mentionsSteps(node: ScenarioNode): boolean {
   return JSON.stringify(node.config ?? {}).includes('steps');
 }
@@ -129,13 +138,15 @@ export function compileScenario(document: unknown, registry: NodeRegistry): Comp
   const subjects = new Map<string, Expression>();
   scenario.nodes.forEach((definition, index) => {
     const type = registry.get(definition.type)!;
+    const config = compileConfig(definition, type);
     nodes.set(definition.id, {
       id: definition.id,
       index,
       definition,
       type,
-      config: compileConfig(definition, type),
+      config,
       readsSteps: mentionsSteps(definition),
+      hasTemplates: hasTemplate(config),
       edges: new Map(),
       incoming: [],
     });

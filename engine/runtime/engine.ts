@@ -202,18 +202,27 @@ export class Engine {
   }
 
   /**
-   * Resolves when the run is final (or parked on a wait, unless `untilFinal`),
-   * or with its current record after `timeoutMs`.
+   * Resolves when the run is final or waits for a person (an approval; not
+   * with `untilFinal`), or with its current record after `timeoutMs`. Delays
+   * and retries are waited through: they end by themselves.
    */
   async waitForRun(
     runId: string,
     timeoutMs: number,
-    options: { untilFinal?: boolean; /** Only settle once this holds (a command took effect). */ changed?: (r: RunRecord) => boolean } = {},
+    options: {
+      untilFinal?: boolean;
+      /** Only settle once this holds (a command took effect). */
+      changed?: (r: RunRecord) => boolean;
+      /** Settle on this condition instead (e.g. `r => r.status === 'waiting'`). */
+      settle?: (r: RunRecord) => boolean;
+    } = {},
   ): Promise<RunRecord | undefined> {
     const settled = (r: RunRecord | undefined) =>
       r !== undefined &&
       (options.changed?.(r) ?? true) &&
-      (FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && !r.waits.some((w) => w.kind === 'retry')));
+      (options.settle
+        ? options.settle(r)
+        : FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && r.waits.some((w) => w.kind === 'approval')));
     return new Promise((resolve) => {
       let done = false;
       const finish = async () => {

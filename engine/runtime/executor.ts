@@ -129,6 +129,43 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/**
+ * Templates are only typed once rendered: a `{{ vars.SMTP_PORT }}` where the
+ * schema wants a number is checked (and coerced, and defaulted) here, against
+ * the node type's schema, with the JSON path in the error. Fields that hold
+ * expressions carry their values, not text, and are left out of the check.
+ */
+function checkResolved(node: CompiledNode, config: unknown): unknown {
+  if (!node.hasTemplates || !config || typeof config !== 'object') return config;
+  const values = config as Record<string, unknown>;
+  const textual: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) if (!node.type.fieldKinds[key]?.includes('expression')) textual[key] = value;
+  let parsed = node.type.config.safeParse(textual);
+  if (!parsed.success && stringifyWhereTextIsExpected(textual, parsed.error.issues)) parsed = node.type.config.safeParse(textual);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw Object.assign(new Error(`config.${issue.path.join('.')}: ${issue.message} (after templates were filled in)`), { retryable: false });
+  }
+  return { ...values, ...(parsed.data as object) };
+}
+
+/** A one-placeholder template keeps its value's type; where the schema wants text, a number or boolean becomes text. */
+function stringifyWhereTextIsExpected(values: Record<string, unknown>, issues: ReadonlyArray<{ code: string; path: PropertyKey[]; expected?: unknown }>): boolean {
+  let changed = false;
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_type' || issue.expected !== 'string' || issue.path.length === 0) continue;
+    let parent: any = values;
+    for (const key of issue.path.slice(0, -1)) parent = parent?.[key as string];
+    const last = issue.path[issue.path.length - 1] as string;
+    const value = parent?.[last];
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      parent[last] = String(value);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 function maybeUntilAborted<T>(timed: boolean, promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return timed ? untilAborted(promise, signal) : promise;
 }
@@ -161,7 +198,7 @@ export async function executeStep(
   const timer = timed ? setTimeout(() => timeout!.abort(new StepTimeoutError(timeoutMs)), timeoutMs) : undefined;
   const signal = timed ? AbortSignal.any([runSignal, timeout!.signal]) : runSignal;
   try {
-    const config = node.definition.disabled ? {} : await resolveValue(node.config, { ...scope, secrets: services.secrets });
+    const config = node.definition.disabled ? {} : checkResolved(node, await resolveValue(node.config, { ...scope, secrets: services.secrets }));
     const result = node.definition.disabled
       ? ({ output: token.input } as NodeOutput)
       : await maybeUntilAborted(

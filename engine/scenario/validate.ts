@@ -68,6 +68,12 @@ function templateProblems(value: unknown, segments: Array<string | number>, node
   }
 }
 
+function isTemplateAt(config: unknown, path: ReadonlyArray<string | number>): boolean {
+  let value: unknown = config;
+  for (const key of path) value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[key] : undefined;
+  return typeof value === 'string' && hasPlaceholder(value);
+}
+
 function zodProblems(error: z.ZodError, prefix: Array<string | number>, nodeId?: string): Problem[] {
   return error.issues.map((issue) => ({
     path: formatPath([...prefix, ...(issue.path as Array<string | number>)]),
@@ -115,7 +121,10 @@ export function validateScenario(document: unknown, registry: NodeRegistry): Val
     }
     const config = type.config.safeParse(node.config ?? {});
     if (!config.success) {
-      problems.push(...zodProblems(config.error, ['nodes', i, 'config'], node.id));
+      // A `{{ template }}` may stand where the schema wants a number or a boolean: its value is only
+      // known at run time, where the resolved config is checked against the schema again.
+      const issues = config.error.issues.filter((issue) => !isTemplateAt(node.config, issue.path as Array<string | number>));
+      problems.push(...zodProblems({ issues } as z.ZodError, ['nodes', i, 'config'], node.id));
     } else {
       for (const extra of type.check?.(config.data) ?? []) {
         problems.push({ path: formatPath(['nodes', i, 'config', ...(extra.path ?? [])]), message: extra.message, severity: extra.severity ?? 'error', code: 'config', nodeId: node.id });

@@ -94,7 +94,7 @@ describe('durable runs on BullMQ across worker crashes', () => {
     const { client, worker } = await setup(doc, '{delay}');
     const first = await worker();
     const runId = await client.startRun({ scenarioId: doc.id, version: 1, input: {} });
-    const parked = await client.waitForRun(runId, 10_000);
+    const parked = await client.waitForRun(runId, 10_000, { settle: (r) => r.status === 'waiting' });
     expect(parked!.status).toBe('waiting');
     await first.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));

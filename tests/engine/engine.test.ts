@@ -23,10 +23,12 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     await stand.close();
   });
 
-  async function runOnce(doc: ReturnType<typeof scenario>, input: unknown, secrets?: Record<string, string>) {
+  /** Starts a run and returns it once it is final, waits for a person, or (with `parked`) waits at all. */
+  async function runOnce(doc: ReturnType<typeof scenario>, input: unknown, secrets?: Record<string, string>, parked = false) {
     const engine = await harness.engine([doc], { secrets });
     const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input });
-    return { engine, runId, record: await engine.waitForRun(runId, 30_000) };
+    const settle = parked ? (r: RunRecord) => r.status !== 'running' : undefined;
+    return { engine, runId, record: await engine.waitForRun(runId, 30_000, { settle }) };
   }
 
   it('routes by the label shorthand: the first matching edge, else the fallback', async () => {
@@ -209,7 +211,7 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
 
   it('a delay parks the run without a worker and continues when due', async () => {
     const doc = scenario('waits', [trigger, { id: 'd', type: 'delay', config: { ms: 400 } }, { id: 'after', type: 'transform', config: { expression: '"done"' } }], [{ from: 't', to: 'd' }, { from: 'd', to: 'after' }]);
-    const { engine, runId, record } = await runOnce(doc, {});
+    const { engine, runId, record } = await runOnce(doc, {}, undefined, true);
     expect(record!.status).toBe('waiting');
     expect(record!.waits[0]).toMatchObject({ nodeId: 'd', kind: 'delay' });
     const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
@@ -236,7 +238,7 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
 
   it('cancels a waiting run', async () => {
     const doc = scenario('cancel-me', [trigger, { id: 'd', type: 'delay', config: { ms: 60_000 } }], [{ from: 't', to: 'd' }]);
-    const { engine, runId } = await runOnce(doc, {});
+    const { engine, runId } = await runOnce(doc, {}, undefined, true);
     const cancelled = await engine.cancel(runId);
     expect(cancelled!.status).toBe('cancelled');
   });
@@ -247,5 +249,30 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(record!.status).toBe('succeeded');
     expect(JSON.stringify(record)).not.toContain('tok-3f9a-secret');
     expect(JSON.stringify(record)).toContain('[redacted]');
+  });
+});
+
+describe('templates where the schema wants another type', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await createHarness('memory');
+  });
+  afterAll(() => harness.close());
+
+  it('validates a {{ }} in a number field and checks the rendered value at run time', async () => {
+    const doc = scenario(
+      'typed-templates',
+      [trigger, { id: 'd', type: 'delay', config: { ms: '{{ vars.WAIT }}' } }, { id: 'x', type: 'transform', config: { expression: '"ok"' } }],
+      [{ from: 't', to: 'd' }, { from: 'd', to: 'x' }],
+      { settings: { vars: { WAIT: 50 } } },
+    );
+    const engine = await harness.engine([doc]);
+    const ok = await engine.waitForRun(await engine.startRun({ scenarioId: doc.id, version: 1, input: {} }), 10_000);
+    expect(ok!.status).toBe('succeeded');
+    const bad = { ...doc, id: 'typed-templates-bad', settings: { vars: { WAIT: 'soon' } } };
+    const engine2 = await harness.engine([bad as typeof doc]);
+    const failed = await engine2.waitForRun(await engine2.startRun({ scenarioId: bad.id, version: 1, input: {} }), 10_000);
+    expect(failed!.status).toBe('failed');
+    expect(failed!.error!.message).toMatch(/^config\.ms: .*after templates were filled in/);
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * Prometheus metrics at `/metrics`: runs and steps by status, step duration
+ * by node type, queue depth, webhooks accepted. Counted from the engine's
+ * live events, so every server counts the runs its event bus carries.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RunEvent } from '../runtime/types';
+import type { Store } from '../store/store';
+import type { ServiceEngine } from './engine-port';
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  webhookAccepted(scenarioId: string): void;
+  /** Stops listening to the engine's events. */
+  close(): void;
+}
+
+/**
+ * @example const metrics = createMetrics(engine, store); app.get('/metrics', …metrics.registry.metrics())
+ */
+export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetrics {
+  // A registry per server, not the global one: tests start several servers in one process.
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  const runsStarted = new Counter({ name: 'switchyard_runs_started_total', help: 'Runs started', registers: [registry] });
+  const runsFinished = new Counter({ name: 'switchyard_runs_finished_total', help: 'Runs finished, by final status', labelNames: ['status'], registers: [registry] });
+  const runsWaiting = new Counter({ name: 'switchyard_runs_waiting_total', help: 'Times a run paused for a delay, an approval or a retry', registers: [registry] });
+  const steps = new Counter({ name: 'switchyard_steps_total', help: 'Steps finished, by status and node type', labelNames: ['status', 'node_type'], registers: [registry] });
+  const stepDuration = new Histogram({
+    name: 'switchyard_step_duration_seconds',
+    help: 'Step duration by node type',
+    labelNames: ['node_type'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const webhooks = new Counter({ name: 'switchyard_webhooks_accepted_total', help: 'Webhook deliveries that started a run', labelNames: ['scenario'], registers: [registry] });
+  new Gauge({
+    name: 'switchyard_queue_depth',
+    help: 'Runs waiting in the queue (queued or delayed, not active)',
+    registers: [registry],
+    async collect() {
+      this.set(await engine.queueDepth().catch(() => Number.NaN));
+    },
+  });
+
+  // Events carry node ids; the node type comes from the scenario, looked up once per scenario and node.
+  const nodeTypes = new Map<string, Map<string, string>>();
+  const nodeTypeOf = async (scenarioId: string, nodeId: string): Promise<string> => {
+    let types = nodeTypes.get(scenarioId);
+    if (!types?.has(nodeId)) {
+      const stored = await store.getScenario(scenarioId).catch(() => undefined);
+      types = new Map((stored?.scenario.nodes ?? []).map((n) => [n.id, n.type]));
+      if (nodeTypes.size > 1000) nodeTypes.clear();
+      nodeTypes.set(scenarioId, types);
+    }
+    return types.get(nodeId) ?? 'unknown';
+  };
+
+  const onEvent = async (event: RunEvent) => {
+    switch (event.type) {
+      case 'run.started':
+        return runsStarted.inc();
+      case 'run.waiting':
+        return runsWaiting.inc();
+      case 'run.finished':
+        return runsFinished.inc({ status: event.status });
+      case 'step.finished': {
+        const nodeType = await nodeTypeOf(event.scenarioId, event.nodeId);
+        steps.inc({ status: event.status, node_type: nodeType });
+        stepDuration.observe({ node_type: nodeType }, event.durationMs / 1000);
+      }
+    }
+  };
+  const unsubscribe = engine.events.subscribe((event) => void onEvent(event).catch(() => {}));
+
+  return {
+    registry,
+    webhookAccepted: (scenarioId) => webhooks.inc({ scenario: scenarioId }),
+    close: unsubscribe,
+  };
+}

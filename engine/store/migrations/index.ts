@@ -1,0 +1,14 @@
+/**
+ * The store's schema history. Append a new numbered file for every change;
+ * never edit one that has shipped, because databases out there already ran it.
+ */
+import { initial } from './001_initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** One statement per entry: PGlite's parameterised protocol runs a single statement at a time. */
+  statements: string[];
+}
+
+export const migrations: Migration[] = [initial];

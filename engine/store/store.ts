@@ -1,0 +1,106 @@
+/**
+ * The store: scenarios and their versions, run history, run artefacts and
+ * encrypted secrets, behind one interface with one SQL implementation that
+ * runs on PostgreSQL (`DATABASE_URL`) and on embedded PGlite alike.
+ */
+import type { RunHistory, RunRecord, RunStatus, ScenarioSource } from '../runtime/types';
+import type { Scenario } from '../scenario/schema';
+
+/** A scenario as the API returns it: its draft (latest version) plus publishing state. */
+export interface StoredScenario {
+  id: string;
+  name: string;
+  /** The latest saved version: the draft the editor shows. */
+  version: number;
+  /** The version webhooks and schedules run, or null when unpublished. */
+  publishedVersion: number | null;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** The document of `version`. */
+  scenario: Scenario;
+}
+
+/** A published scenario with the document of its published version (for the webhook index and schedules). */
+export interface PublishedScenario {
+  id: string;
+  version: number;
+  scenario: Scenario;
+}
+
+export interface ScenarioVersionInfo {
+  version: number;
+  createdAt: string;
+  published: boolean;
+}
+
+export interface RunListQuery {
+  scenarioId?: string;
+  status?: RunStatus;
+  /** 1–500; default 50. */
+  limit?: number;
+  /** Opaque: the `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A run in a list: the record without its steps (which can be large). */
+export type RunSummary = Omit<RunRecord, 'steps' | 'waits'> & { stepCount: number };
+
+export interface RunPage {
+  items: RunSummary[];
+  nextCursor: string | null;
+}
+
+export interface Artifact {
+  name: string;
+  contentType: string;
+  body: Uint8Array;
+  createdAt?: string;
+}
+
+export interface RetentionPolicy {
+  /** Finished runs older than this many days are deleted. */
+  maxAgeDays?: number;
+  /** Keep at most this many finished runs (the newest). */
+  maxRuns?: number;
+}
+
+export interface Store extends ScenarioSource, RunHistory {
+  readonly kind: 'postgres' | 'pglite';
+  /** Resolves when the database answers (health checks). */
+  ping(): Promise<void>;
+
+  listScenarios(): Promise<StoredScenario[]>;
+  getScenario(id: string): Promise<StoredScenario | undefined>;
+  /** Saves the document as the scenario's next version (version 1 when new; revives a deleted id). */
+  saveScenario(document: Scenario): Promise<StoredScenario>;
+  /** Soft delete: the scenario leaves every list and is unpublished; its versions stay so its runs remain readable. */
+  deleteScenario(id: string): Promise<boolean>;
+  listVersions(id: string): Promise<ScenarioVersionInfo[]>;
+  /** Marks `version` as the one triggers run. */
+  publish(id: string, version: number): Promise<StoredScenario>;
+  unpublish(id: string): Promise<StoredScenario>;
+  listPublished(): Promise<PublishedScenario[]>;
+
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(query: RunListQuery): Promise<RunPage>;
+
+  putArtifact(runId: string, artifact: Artifact): Promise<void>;
+  getArtifact(runId: string, name: string): Promise<Artifact | undefined>;
+  listArtifacts(runId: string): Promise<Array<Omit<Artifact, 'body'> & { size: number }>>;
+
+  /** Secrets are stored as ciphertext only; `engine/secrets` encrypts and decrypts. */
+  putSecret(name: string, ciphertext: string): Promise<void>;
+  listSecrets(): Promise<Array<{ name: string; updatedAt: string }>>;
+  secretCiphertexts(): Promise<Array<{ name: string; ciphertext: string }>>;
+  deleteSecret(name: string): Promise<boolean>;
+
+  /** Deletes finished runs (with steps and artefacts) past the policy; returns how many. */
+  prune(policy: RetentionPolicy): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Thrown for a missing scenario or version; the API maps it to 404. */
+export class NotFoundError extends Error {
+  readonly code = 'not_found';
+}

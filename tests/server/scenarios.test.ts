@@ -1,0 +1,236 @@
+/**
+ * Scenario routes over real HTTP: create, read, versions, publish and its
+ * refusals, delete, the schedule's next fire times, node types, health,
+ * import, and the one error shape for every failure.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blueprint } from '../import/support';
+import { expectErrorShape, scenarioDoc, startTestService, type TestService } from './harness';
+
+let svc: TestService;
+
+beforeAll(async () => {
+  svc = await startTestService();
+});
+afterAll(async () => {
+  await svc?.close();
+});
+
+describe('scenarios API', () => {
+  it('creates a scenario (201 with its version), lists it and reads it back', async () => {
+    const created = await svc.api('/api/scenarios', { body: scenarioDoc('crud') });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/scenarios/crud');
+    expect(created.body).toMatchObject({ id: 'crud', version: 1, publishedVersion: null, scenario: { id: 'crud', name: 'Scenario crud' } });
+
+    const list = await svc.api('/api/scenarios');
+    expect(list.body.items.find((s: any) => s.id === 'crud')).toMatchObject({ version: 1, trigger: 'trigger.manual', nodeCount: 2 });
+    expect(list.body.items[0]).not.toHaveProperty('scenario');
+
+    const one = await svc.api('/api/scenarios/crud');
+    expect(one.status).toBe(200);
+    expect(one.body.scenario.nodes).toHaveLength(2);
+    expect(one.body.nodes).toEqual(one.body.scenario.nodes);
+    expect(one.body.problems).toEqual([]);
+  });
+
+  it('takes back a scenario exactly as it answered with it, without storing the metadata', async () => {
+    const { body } = await svc.api('/api/scenarios/crud');
+    const saved = await svc.api('/api/scenarios/crud', { method: 'PUT', body: { ...body, description: 'round trip' } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.version).toBe(2);
+    expect(Object.keys(saved.body.scenario).sort()).toEqual(['description', 'edges', 'format', 'id', 'name', 'nodes']);
+  });
+
+  it('refuses a second POST of the same id with 409', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('dupe') });
+    const again = await svc.api('/api/scenarios', { body: scenarioDoc('dupe') });
+    expect(again.status).toBe(409);
+    expect(expectErrorShape(again.body).issues[0].path).toBe('id');
+  });
+
+  it('answers 400 with issue paths for an invalid document and keeps the stored one intact', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('intact') });
+    const bad = await svc.api('/api/scenarios/intact', { method: 'PUT', body: { format: 'switchyard/scenario@1', id: 'intact', name: '', nodes: [] } });
+    expect(bad.status).toBe(400);
+    const error = expectErrorShape(bad.body);
+    expect(error.code).toBe('invalid_scenario');
+    expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['name', 'nodes']));
+
+    const duplicateIds = scenarioDoc('intact', { nodes: [{ id: 'a', type: 'trigger.manual' }, { id: 'a', type: 'transform', config: { expression: '1' } }] as any });
+    const dup = await svc.api('/api/scenarios/intact', { method: 'PUT', body: duplicateIds });
+    expect(dup.status).toBe(400);
+    expect(expectErrorShape(dup.body).issues[0].path).toBe('nodes[1].id');
+
+    const wrongId = await svc.api('/api/scenarios/intact', { method: 'PUT', body: scenarioDoc('other') });
+    expect(wrongId.status).toBe(400);
+    expect(expectErrorShape(wrongId.body).issues[0].path).toBe('id');
+
+    const stored = await svc.api('/api/scenarios/intact');
+    expect(stored.body.version).toBe(1);
+    expect(stored.body.scenario.name).toBe('Scenario intact');
+  });
+
+  it('saves every PUT as a new version and lists the versions', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('versioned') });
+    const put = await svc.api('/api/scenarios/versioned', { method: 'PUT', body: { ...scenarioDoc('versioned'), name: 'Renamed' } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ version: 2, name: 'Renamed' });
+    const versions = await svc.api('/api/scenarios/versioned/versions');
+    expect(versions.body.items.map((v: any) => v.version)).toEqual([2, 1]);
+    const first = await svc.api('/api/scenarios/versioned/versions/1');
+    expect(first.body.scenario.name).toBe('Scenario versioned');
+    expect((await svc.api('/api/scenarios/versioned/versions/7')).status).toBe(404);
+  });
+
+  it('saves an unfinished draft with its problems but refuses to publish it (422 with the issues)', async () => {
+    const draft = scenarioDoc('unfinished', {
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual' },
+        { id: 'call', type: 'http.request', config: { method: 'GET' } },
+      ] as any,
+      edges: [{ from: 'trigger', to: 'call' }],
+    });
+    const saved = await svc.api('/api/scenarios', { body: draft });
+    expect(saved.status).toBe(201);
+    expect(saved.body.problems.some((p: any) => p.path.startsWith('nodes[1].config') && p.severity === 'error')).toBe(true);
+
+    const publish = await svc.api('/api/scenarios/unfinished/publish', { method: 'POST' });
+    expect(publish.status).toBe(422);
+    const error = expectErrorShape(publish.body);
+    expect(error.code).toBe('scenario_invalid');
+    expect(error.issues.some((i) => i.path.startsWith('nodes[1].config'))).toBe(true);
+    expect((await svc.api('/api/scenarios/unfinished')).body.publishedVersion).toBeNull();
+  });
+
+  it('publishes the latest or a chosen version, and unpublishes', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('pub') });
+    await svc.api('/api/scenarios/pub', { method: 'PUT', body: { ...scenarioDoc('pub'), name: 'v2' } });
+    const latest = await svc.api('/api/scenarios/pub/publish', { method: 'POST' });
+    expect(latest.status).toBe(200);
+    expect(latest.body.publishedVersion).toBe(2);
+    const chosen = await svc.api('/api/scenarios/pub/publish', { body: { version: 1 } });
+    expect(chosen.body.publishedVersion).toBe(1);
+    const missing = await svc.api('/api/scenarios/pub/publish', { body: { version: 5 } });
+    expect(missing.status).toBe(404);
+    expectErrorShape(missing.body);
+    const badBody = await svc.api('/api/scenarios/pub/publish', { body: { version: 'two' } });
+    expect(badBody.status).toBe(400);
+    expect(expectErrorShape(badBody.body).issues[0].path).toBe('body.version');
+    const off = await svc.api('/api/scenarios/pub/unpublish', { method: 'POST' });
+    expect(off.body.publishedVersion).toBeNull();
+  });
+
+  it('deletes a scenario (204), after which it is gone (404)', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('doomed') });
+    expect((await svc.api('/api/scenarios/doomed', { method: 'DELETE' })).status).toBe(204);
+    const gone = await svc.api('/api/scenarios/doomed');
+    expect(gone.status).toBe(404);
+    expect(expectErrorShape(gone.body).code).toBe('not_found');
+    expect((await svc.api('/api/scenarios/doomed', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it("shows seed 000's quarterly cadence at 09:00 Europe/Berlin as its next four fire times", async () => {
+    const quarterly = scenarioDoc('segmentation-review', {
+      nodes: [
+        { id: 'tick', type: 'trigger.schedule', config: { cron: '0 9 1 1,4,7,10 *', timezone: 'Europe/Berlin' } },
+        { id: 'prepare', type: 'transform', config: { expression: 'input' } },
+      ] as any,
+      edges: [{ from: 'tick', to: 'prepare' }],
+    });
+    await svc.api('/api/scenarios', { body: quarterly });
+    const schedule = await svc.api('/api/scenarios/segmentation-review/schedule?from=2026-02-10T12:00:00Z');
+    expect(schedule.status).toBe(200);
+    expect(schedule.body).toMatchObject({ cron: '0 9 1 1,4,7,10 *', timezone: 'Europe/Berlin', overlap: 'skip', published: false });
+    // 09:00 in Berlin is 07:00 UTC in summer time (April, July, October) and 08:00 UTC in winter (January).
+    expect(schedule.body.next).toEqual(['2026-04-01T07:00:00.000Z', '2026-07-01T07:00:00.000Z', '2026-10-01T07:00:00.000Z', '2027-01-01T08:00:00.000Z']);
+
+    const noSchedule = await svc.api('/api/scenarios/crud/schedule');
+    expect(noSchedule.status).toBe(404);
+    expect(expectErrorShape(noSchedule.body).code).toBe('no_schedule');
+    const badFrom = await svc.api('/api/scenarios/segmentation-review/schedule?from=yesterday');
+    expect(badFrom.status).toBe(400);
+    expect(expectErrorShape(badFrom.body).issues[0].path).toBe('query.from');
+  });
+});
+
+describe('service routes', () => {
+  it('lists node types with the JSON Schema of their config', async () => {
+    const { status, body } = await svc.api('/api/node-types');
+    expect(status).toBe(200);
+    const webhook = body.items.find((t: any) => t.type === 'trigger.webhook');
+    expect(webhook.configSchema.properties.path.type).toBe('string');
+    expect(body.items.map((t: any) => t.type)).toEqual(expect.arrayContaining(['transform', 'router', 'approval', 'http.request']));
+  });
+
+  it('reports health', async () => {
+    const { status, body } = await svc.api('/api/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', store: 'pglite', checks: { store: 'ok', queue: 'ok' } });
+  });
+
+  it('answers malformed JSON with 400 invalid_json and unknown routes with 404, both in the error shape', async () => {
+    const malformed = await svc.api('/api/scenarios', { raw: '{"format": ', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(400);
+    expect(expectErrorShape(malformed.body).code).toBe('invalid_json');
+    const unknown = await svc.api('/api/nothing-here');
+    expect(unknown.status).toBe(404);
+    expectErrorShape(unknown.body);
+  });
+
+  it('refuses a JSON body over the size limit with 413', async () => {
+    const huge = { ...scenarioDoc('huge'), description: 'x'.repeat(1_100_000) };
+    const res = await svc.api('/api/scenarios', { body: huge });
+    expect(res.status).toBe(413);
+    expect(expectErrorShape(res.body).code).toBe('payload_too_large');
+  });
+
+  it('imports a Make blueprint into a scenario without storing it', async () => {
+    const res = await svc.api('/api/import?filename=webhook-to-http.json', { raw: blueprint('webhook-to-http.json'), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(res.body.format).toBe('make-blueprint');
+    expect(res.body.scenario.format).toBe('switchyard/scenario@1');
+    expect(res.body.scenario.nodes.length).toBeGreaterThanOrEqual(2);
+    expect(Array.isArray(res.body.notes)).toBe(true);
+    expect((await svc.api(`/api/scenarios/${res.body.scenario.id}`)).status).toBe(404);
+
+    const broken = await svc.api('/api/import', { raw: '{"flow": [ }', headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+    expect(expectErrorShape(broken.body).code).toBe('import_failed');
+  });
+});
+
+describe('API token', () => {
+  let guarded: TestService;
+  beforeAll(async () => {
+    guarded = await startTestService({ apiToken: 'let-me-in-123' });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  it('requires the bearer token on /api but leaves health open', async () => {
+    const none = await guarded.api('/api/scenarios');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect(expectErrorShape(none.body).code).toBe('unauthorized');
+    const wrong = await guarded.api('/api/scenarios', { headers: { authorization: 'Bearer let-me-in-124' } });
+    expect(wrong.status).toBe(401);
+    const right = await guarded.api('/api/scenarios', { headers: { authorization: 'Bearer let-me-in-123' } });
+    expect(right.status).toBe(200);
+    expect((await guarded.api('/api/health')).status).toBe(200);
+  });
+
+  it('takes the token as ?access_token= on event streams only (EventSource cannot send headers)', async () => {
+    expect((await guarded.api('/api/scenarios/none/events')).status).toBe(401);
+    // Past auth, the missing scenario answers 404.
+    expect((await guarded.api('/api/scenarios/none/events?access_token=let-me-in-123')).status).toBe(404);
+    expect((await guarded.api('/api/scenarios?access_token=let-me-in-123')).status).toBe(401);
+  });
+
+  it('sends security headers and no CORS grant to other origins', async () => {
+    const res = await guarded.api('/api/health', { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
