@@ -110,7 +110,7 @@ export type RunMachineEvent =
   | { type: 'WAIT.ELAPSED'; tokenId: string; at: string; edges: number[] }
   | { type: 'APPROVAL.DECIDED'; tokenId: string; decision: 'approved' | 'rejected'; by: string; comment?: string; at: string; edges: number[] }
   | { type: 'CANCEL'; at: string }
-  | { type: 'RESUME'; at: string };
+  | { type: 'RESUME'; at: string; /** Continue on this (fixed) scenario version. */ version?: number };
 
 /** The input that creates a run's context. */
 export interface RunStart {
@@ -331,7 +331,8 @@ export function applyCancel(ctx: RunContext, e: Extract<RunMachineEvent, { type:
 }
 
 /** Puts broken bundles back in the queue (after a fix, possibly on a newer version). */
-export function applyResume(ctx: RunContext): void {
+export function applyResume(ctx: RunContext, e?: Extract<RunMachineEvent, { type: 'RESUME' }>): void {
+  if (e?.version !== undefined) ctx.version = e.version;
   ctx.queue.push(...ctx.broken.map((t) => ({ ...t, attempts: 0 })));
   ctx.broken = [];
   ctx.finishedAt = undefined;

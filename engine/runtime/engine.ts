@@ -279,14 +279,25 @@ export class Engine {
     return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
   }
 
-  /** Continues an incomplete run from the node(s) where it broke. */
-  async resume(runId: string): Promise<RunRecord | undefined> {
+  /**
+   * Continues an incomplete run from the node(s) where it broke — on a newer
+   * scenario version when given (the usual fix), as long as those nodes
+   * still exist in it.
+   */
+  async resume(runId: string, options: { version?: number } = {}): Promise<RunRecord | undefined> {
     const run = await this.getRun(runId);
     if (!run) return undefined;
     if (run.status !== 'incomplete') {
       throw Object.assign(new Error(`Only an incomplete run can be resumed; run ${runId} is ${run.status}`), { status: 409, code: 'not_incomplete' });
     }
-    await this.command(runId, { type: 'resume', at: new Date().toISOString() });
+    if (options.version !== undefined && options.version !== run.version) {
+      const { compiled } = await this.load(run.scenarioId, options.version);
+      const missing = run.steps.filter((s) => s.status === 'broken' && !compiled.nodes.has(s.nodeId)).map((s) => s.nodeId);
+      if (missing.length) {
+        throw Object.assign(new Error(`Version ${options.version} has no node ${missing.join(', ')} to resume from`), { status: 409, code: 'resume_node_missing' });
+      }
+    }
+    await this.command(runId, { type: 'resume', version: options.version, at: new Date().toISOString() });
     const before = run.steps.length;
     return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
   }

@@ -60,7 +60,7 @@ export function createRunMachine(compiled: CompiledScenario) {
       waitElapsed: assign(({ context, event }) => settle((applyElapsed(context, compiled, event as Extract<RunMachineEvent, { type: 'WAIT.ELAPSED' }>), context))),
       decided: assign(({ context, event }) => settle((applyDecision(context, compiled, event as Extract<RunMachineEvent, { type: 'APPROVAL.DECIDED' }>), context))),
       cancel: assign(({ context, event }) => (applyCancel(context, event as Extract<RunMachineEvent, { type: 'CANCEL' }>), context)),
-      resume: assign(({ context }) => settle((applyResume(context), context))),
+      resume: assign(({ context, event }) => settle((applyResume(context, event as Extract<RunMachineEvent, { type: 'RESUME' }>), context))),
       markFinished: assign(({ context, event }) => {
         context.finishedAt ??= 'at' in event ? event.at : 'finishedAt' in event ? event.finishedAt : new Date().toISOString();
         return context;

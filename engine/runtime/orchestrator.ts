@@ -46,6 +46,8 @@ export interface OrchestratorDeps {
 /** A restored run: its compiled scenario and its actor. */
 export interface LoadedRun extends CompiledVersion {
   actor: RunActor;
+  /** The scenario version the actor was compiled from. */
+  version: number;
 }
 
 export class RunOrchestrator {
@@ -66,7 +68,7 @@ export class RunOrchestrator {
         : undefined;
     if (!actor) return undefined;
     for (const event of persisted?.events ?? []) actor.send(event);
-    return { compiled, machine, vars, actor };
+    return { compiled, machine, vars, actor, version };
   }
 
   private publish(event: RunEvent): void {
@@ -79,7 +81,7 @@ export class RunOrchestrator {
     for (const command of commands) {
       const ctx = run.actor.context;
       if (command.type === 'cancel') events.push({ type: 'CANCEL', at: command.at });
-      else if (command.type === 'resume') events.push({ type: 'RESUME', at: command.at });
+      else if (command.type === 'resume') events.push({ type: 'RESUME', at: command.at, version: command.version });
       else {
         const parked = ctx.parked.find((p) => p.kind === 'approval' && p.token.nodeId === command.nodeId);
         if (!parked) continue;
@@ -131,6 +133,12 @@ export class RunOrchestrator {
 
     for (const event of await this.commandEvents(run, await state.takeCommands(runId), services)) pending.push(event);
     await flush();
+    if (ctx().version !== run.version) {
+      // Resumed on a newer version: go on in a fresh segment compiled from it.
+      await state.checkpoint(runId, run.actor.persisted(), false);
+      run.actor.stop();
+      return { continueAt: Date.now() };
+    }
 
     const now = Date.now();
     for (const parked of [...ctx().parked]) {

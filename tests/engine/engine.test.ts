@@ -276,3 +276,31 @@ describe('templates where the schema wants another type', () => {
     expect(failed!.error!.message).toMatch(/^config\.ms: .*after templates were filled in/);
   });
 });
+
+describe.each(DRIVERS)('resume on a fixed version (%s)', (driver) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await createHarness(driver);
+  });
+  afterAll(() => harness.close());
+
+  it('an incomplete run continues from its broken node on the newer version; completed steps stay done', async () => {
+    const v1 = scenario(
+      'fix-me',
+      [trigger, { id: 'a', type: 'transform', config: { expression: '{ "n": input.n }' } }, { id: 'b', type: 'transform', config: { expression: '$error("bad mapping")' }, onError: 'break' }, { id: 'c', type: 'transform', config: { expression: '"c saw " & $string(input.fixed)' } }],
+      [{ from: 't', to: 'a' }, { from: 'a', to: 'b' }, { from: 'b', to: 'c' }],
+    );
+    const v2 = { ...v1, nodes: v1.nodes.map((n) => (n.id === 'b' ? { ...n, config: { expression: '{ "fixed": input.n * 2 }' } } : n)) };
+    const engine = await harness.engine([v1]);
+    (engine as any).options.scenarios.put(v2, 2);
+    const runId = await engine.startRun({ scenarioId: 'fix-me', version: 1, input: { n: 21 } });
+    const broken = await engine.waitForRun(runId, 10_000);
+    expect(broken!.status).toBe('incomplete');
+    await engine.resume(runId, { version: 2 });
+    const done = await engine.waitForRun(runId, 10_000, { untilFinal: true, changed: (r) => r.status !== 'incomplete' });
+    expect(done!.status).toBe('succeeded');
+    expect(done!.version).toBe(2);
+    expect(done!.output).toBe('c saw 42');
+    expect(done!.steps.filter((s) => s.nodeId === 'a')).toHaveLength(1);
+  });
+});
