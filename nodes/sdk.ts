@@ -137,6 +137,12 @@ export interface NodeContext<C> {
   settings: Record<string, unknown>;
   /** Paths on disk that data nodes may read (SWITCHYARD_DATA_DIR and examples). */
   dataDirs: string[];
+  /**
+   * Stores a file with the run (a report, an export), downloadable from
+   * `GET /api/runs/:id/artifacts/:name` and shown in the editor's run
+   * inspector. A no-op where runs keep no history (`switchyard run`).
+   */
+  saveArtifact(name: string, contentType: string, body: string | Uint8Array): Promise<void>;
 }
 
 /** One output bundle, optionally on a named output port (`error`, `approved`, …). */

@@ -95,6 +95,10 @@ export class Engine {
       log: (level, message, data) => logger[level](data, message),
       dataDirs: options.dataDirs ?? [path.resolve('examples')],
       defaultTimeoutMs: options.defaultTimeoutMs ?? 300_000,
+      saveArtifact: async (runId, name, contentType, body) => {
+        const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+        await options.history?.putArtifact?.(runId, { name, contentType, body: bytes });
+      },
     };
     this.orchestrator = new RunOrchestrator({
       state: this.state,

@@ -22,6 +22,7 @@ export interface ExecutorServices {
   dataDirs: string[];
   /** Default step timeout when the node sets none. */
   defaultTimeoutMs: number;
+  saveArtifact?(runId: string, name: string, contentType: string, body: string | Uint8Array): Promise<void>;
   now?: () => number;
   random?: () => number;
 }
@@ -217,6 +218,7 @@ export async function executeStep(
               nodeId: node.id,
               settings: (compiled.scenario.settings ?? {}) as Record<string, unknown>,
               dataDirs: services.dataDirs,
+              saveArtifact: async (name, contentType, body) => services.saveArtifact?.(ctx.runId, name, contentType, body),
             }),
           ),
           signal,

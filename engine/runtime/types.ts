@@ -98,6 +98,8 @@ export interface RunHistory {
   saveRun(run: RunRecord): Promise<void>;
   /** Reads a run back (used when its live state has expired). */
   getRun?(runId: string): Promise<RunRecord | undefined>;
+  /** Stores a file a step produced (see NodeContext.saveArtifact). */
+  putArtifact?(runId: string, artifact: { name: string; contentType: string; body: Uint8Array }): Promise<void>;
 }
 
 /** Live run events fan-out: in-process emitter (embedded) or Redis pub/sub (BullMQ mode). */

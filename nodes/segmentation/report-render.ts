@@ -25,7 +25,7 @@ export default defineNode({
   description: 'Writes the segmentation refresh report, persona alignment assessment and segment performance comparison as Markdown and HTML with SVG charts.',
   config: configSchema,
   pure: true,
-  run(ctx) {
+  async run(ctx) {
     const config = configSchema.parse(ctx.config);
     const base = readCustomerBase(ctx.input, 'report.render');
     const asOf = Object.values(base.segmentations ?? {})[0]?.asOf;
@@ -36,6 +36,11 @@ export default defineNode({
       ...personaAlignment(base, config.personas ?? DEFAULT_PERSONAS),
       ...performanceComparison(base),
     ];
-    return { output: { title: config.title, markdown: renderMarkdown(blocks), html: renderHtml(config.title, blocks) } };
+    const markdown = renderMarkdown(blocks);
+    const html = renderHtml(config.title, blocks);
+    // Kept with the run, so reviewers download or open the report from the API and the editor.
+    await ctx.saveArtifact(`${ctx.nodeId}.html`, 'text/html; charset=utf-8', html);
+    await ctx.saveArtifact(`${ctx.nodeId}.md`, 'text/markdown; charset=utf-8', markdown);
+    return { output: { title: config.title, markdown, html, artifacts: [`${ctx.nodeId}.html`, `${ctx.nodeId}.md`] } };
   },
 });

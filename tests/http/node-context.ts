@@ -34,5 +34,6 @@ export function nodeContext(node: NodeType, config: Record<string, unknown>, opt
     nodeId: 'n1',
     settings: {},
     dataDirs: [],
+    saveArtifact: async () => undefined,
   };
 }

@@ -30,6 +30,7 @@ export function nodeContext<C>(config: C, input: unknown, extra: Partial<NodeCon
     nodeId: 'n1',
     settings: {},
     dataDirs: [],
+    saveArtifact: async () => undefined,
     ...extra,
   };
 }
