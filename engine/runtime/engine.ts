@@ -16,6 +16,7 @@ import { checkRedisSettings } from './drivers/redis-health';
 import { MemoryEventBus } from './drivers/memory-events';
 import { MemoryQueueDriver } from './drivers/memory-queue';
 import { MemoryRunStateStore } from './drivers/memory-state';
+import { ParkedRunStateStore, type ParkingLot } from './drivers/parked-state';
 import { RedisEventBus } from './drivers/redis-events';
 import { RedisRunStateStore } from './drivers/redis-state';
 import type { ExecutorServices } from './executor';
@@ -55,6 +56,8 @@ export interface EngineOptions {
   allowHosts?: string[];
   /** Environment to read SWITCHYARD_VAR_* from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Embedded mode: where parked runs are saved so they survive a restart (the store). */
+  parking?: ParkingLot;
   onStep?(nodeType: string, status: string, durationMs: number): void;
   onRunFinished?(status: string): void;
 }
@@ -87,7 +90,7 @@ export class Engine {
       this.events = new RedisEventBus(options.redisUrl, options.queuePrefix);
     } else {
       this.driver = new MemoryQueueDriver();
-      this.state = new MemoryRunStateStore();
+      this.state = options.parking ? new ParkedRunStateStore(options.parking) : new MemoryRunStateStore();
       this.events = new MemoryEventBus();
     }
     this.baseServices = {
@@ -173,6 +176,10 @@ export class Engine {
         if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });
       },
     });
+    // Embedded mode after a restart: parked runs come back and go on (a due delay fires at once).
+    if (this.state instanceof ParkedRunStateStore) {
+      for (const runId of await this.state.restoreParked()) await this.driver.enqueue({ runId });
+    }
   }
 
   /** Queues a run; it is durable once this resolves. Returns the run id. */

@@ -132,7 +132,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
     const vault = new SecretVault(store, secretKey.key);
 
-    const engine = await Engine.create({ registry, scenarios: store, history: store, secrets: vault, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, logger });
+    const engine = await Engine.create({
+      registry,
+      scenarios: store,
+      history: store,
+      secrets: vault,
+      redisUrl: options.redisUrl,
+      queuePrefix: options.queuePrefix,
+      logger,
+      // Embedded mode keeps parked runs (delays, approvals, incomplete) in the store across restarts.
+      parking: options.redisUrl ? undefined : store,
+    });
     closers.push(() => engine.close());
     if (options.worker ?? !options.redisUrl) await engine.startWorker({ concurrency: options.concurrency });
 

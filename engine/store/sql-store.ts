@@ -182,6 +182,23 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ name: r.name, contentType: r.content_type, size: Number(r.size), createdAt: iso(r.created_at) }));
   }
 
+  async parkRun(runId: string, snapshot: object): Promise<void> {
+    await this.client.query(
+      `INSERT INTO parked_runs (run_id, snapshot) VALUES ($1, $2)
+       ON CONFLICT (run_id) DO UPDATE SET snapshot = EXCLUDED.snapshot, updated_at = now()`,
+      [runId, JSON.stringify(snapshot)],
+    );
+  }
+
+  async unparkRun(runId: string): Promise<void> {
+    await this.client.query('DELETE FROM parked_runs WHERE run_id = $1', [runId]);
+  }
+
+  async parkedRuns(): Promise<Array<{ runId: string; snapshot: object }>> {
+    const rows = await this.client.query<{ run_id: string; snapshot: object | string }>('SELECT run_id, snapshot FROM parked_runs ORDER BY updated_at');
+    return rows.map((r) => ({ runId: r.run_id, snapshot: typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot }));
+  }
+
   async putSecret(name: string, ciphertext: string): Promise<void> {
     await this.client.query(
       `INSERT INTO secrets (name, ciphertext) VALUES ($1, $2)

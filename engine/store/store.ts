@@ -90,6 +90,11 @@ export interface Store extends ScenarioSource, RunHistory {
   listArtifacts(runId: string): Promise<Array<Omit<Artifact, 'body'> & { size: number }>>;
 
   /** Secrets are stored as ciphertext only; `engine/secrets` encrypts and decrypts. */
+  /** Embedded mode: a parked run's machine snapshot, kept across restarts (see ParkedRunStateStore). */
+  parkRun(runId: string, snapshot: object): Promise<void>;
+  unparkRun(runId: string): Promise<void>;
+  parkedRuns(): Promise<Array<{ runId: string; snapshot: object }>>;
+
   putSecret(name: string, ciphertext: string): Promise<void>;
   listSecrets(): Promise<Array<{ name: string; updatedAt: string }>>;
   secretCiphertexts(): Promise<Array<{ name: string; ciphertext: string }>>;

@@ -3,6 +3,7 @@
  * never edit one that has shipped, because databases out there already ran it.
  */
 import { initial } from './001_initial';
+import { parkedRuns } from './002_parked_runs';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: Migration[] = [initial];
+export const migrations: Migration[] = [initial, parkedRuns];
