@@ -236,20 +236,36 @@ export class Engine {
         : FINAL_RUN_STATUSES.has(r.status) || (!options.untilFinal && r.status === 'waiting' && r.waits.some((w) => w.kind === 'approval')));
     return new Promise((resolve) => {
       let done = false;
+      let reading = false;
+      let again = false;
+      // One read at a time: reading a big run takes a while, and overlapping reads would starve the worker.
       const finish = async () => {
         if (done) return;
-        const record = await this.getRun(runId);
-        if (settled(record) && !done) {
-          done = true;
-          cleanup();
-          resolve(record);
+        if (reading) {
+          again = true;
+          return;
+        }
+        reading = true;
+        try {
+          const record = await this.getRun(runId);
+          if (settled(record) && !done) {
+            done = true;
+            cleanup();
+            resolve(record);
+          }
+        } finally {
+          reading = false;
+        }
+        if (again && !done) {
+          again = false;
+          void finish();
         }
       };
       const unsubscribe = this.events.subscribe((event) => {
         if (event.runId === runId && (event.type === 'run.finished' || event.type === 'run.waiting')) void finish();
       });
       // Events are for watching, not a guarantee: poll as well, gently.
-      const poll = setInterval(() => void finish(), 250);
+      const poll = setInterval(() => void finish(), 1000);
       const timer = setTimeout(async () => {
         if (done) return;
         done = true;

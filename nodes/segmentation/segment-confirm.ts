@@ -6,7 +6,8 @@
 import { defineNode, template, z } from '../sdk';
 import { readCustomerBase, type ApprovalRecord, type Segmentation } from './types';
 
-const decision = z.object({ decision: z.enum(['approved', 'rejected']), by: z.string().min(1), comment: z.string().optional() }).loose();
+// The engine's approval step outputs `comment: null` when the reviewer wrote none.
+const decision = z.object({ decision: z.enum(['approved', 'rejected']), by: z.string().min(1), comment: z.string().nullish() }).loose();
 
 const configSchema = z.object({
   base: z

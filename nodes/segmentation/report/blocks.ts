@@ -8,7 +8,7 @@ export type Block =
   | { kind: 'paragraph'; text: string }
   | { kind: 'list'; items: string[] }
   | { kind: 'table'; headers: string[]; rows: Array<Array<string | number>>; align?: Array<'left' | 'right'> }
-  | { kind: 'chart'; title: string; bars: Array<{ label: string; value: number; display: string; tone?: 'good' | 'warn' | 'bad' }> };
+  | { kind: 'chart'; title: string; bars: Array<{ label: string; value: number; display: string; tone?: 'good' | 'warn' | 'bad' | 'muted' }> };
 
 /** The rendered report a run stores as its artefact. */
 export interface RenderedReport {

@@ -77,6 +77,11 @@ export function refreshReport(base: CustomerBase): Block[] {
   return blocks;
 }
 
+/** "15.8% (6/38)", or a dash with the reason when there was no one to count (0/0 is not 0%). */
+function rateText(rate: number, count: number, of: number, none: string): string {
+  return of ? `${percent(rate)} (${count}/${of})` : `— (${none})`;
+}
+
 function methodText(s: Segmentation): string {
   const d = s.details as Record<string, any>;
   if (s.method === 'kmeans') return `k-means on ${(d.features as string[]).join(', ')} (z-scores), k = ${d.k} ${d.chosenBy === 'silhouette' ? 'chosen by' : 'given; '} silhouette ${round(d.silhouette, 2)}, as of ${s.asOf}`;
@@ -154,10 +159,14 @@ export function performanceComparison(base: CustomerBase): Block[] {
     blocks.push({
       kind: 'table',
       headers: ['Segment last period', 'Members', 'Churn rate', 'Expansion rate'],
-      rows: c.churnAndExpansion.map((s) => [s.name, formatNumber(s.members), `${percent(s.churnRate)} (${s.churned}/${s.active})`, `${percent(s.expansionRate)} (${s.expanded}/${s.spenders})`]),
+      rows: c.churnAndExpansion.map((s) => [s.name, formatNumber(s.members), rateText(s.churnRate, s.churned, s.active, 'none active'), rateText(s.expansionRate, s.expanded, s.spenders, 'no spenders')]),
       align: ['left', 'right', 'right', 'right'],
     });
-    blocks.push({ kind: 'chart', title: 'Churn rate per segment', bars: c.churnAndExpansion.map((s) => ({ label: s.name, value: s.churnRate, display: percent(s.churnRate), tone: 'bad' })) });
+    blocks.push({
+      kind: 'chart',
+      title: 'Churn rate per segment',
+      bars: c.churnAndExpansion.map((s) => ({ label: s.name, value: s.active ? s.churnRate : 0, display: s.active ? percent(s.churnRate) : '— none active', tone: 'bad' })),
+    });
     if (c.lift) {
       const test = c.lift.perSegment[0]?.test.test ?? 'two-proportion z-test';
       blocks.push({ kind: 'paragraph', text: `Campaign lift (${c.lift.campaign.eventType}: ${c.lift.campaign.treatment} against ${c.lift.campaign.control}, outcome "${c.lift.campaign.metric}"), tested per segment with a ${test} at α = ${c.lift.campaign.alpha}.` });
@@ -170,12 +179,23 @@ export function performanceComparison(base: CustomerBase): Block[] {
           `${round(l.control.mean * (l.test.test === 'two-proportion z-test' ? 100 : 1))}${l.test.test === 'two-proportion z-test' ? '%' : ''} of ${l.control.n}`,
           round(l.difference, 3),
           l.lift === null ? '—' : percent(l.lift),
-          round(l.test.pValue, 4),
-          l.test.significant ? 'yes' : 'no',
+          // A segment the campaign missed in one group has nothing to test.
+          l.treatment.n && l.control.n ? round(l.test.pValue, 4) : '—',
+          l.treatment.n && l.control.n ? (l.test.significant ? 'yes' : 'no') : 'not tested (a group is empty)',
         ]),
         align: ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
       });
-      blocks.push({ kind: 'chart', title: 'Campaign lift per segment', bars: c.lift.perSegment.map((l) => ({ label: l.name, value: l.lift ?? 0, display: `${l.lift === null ? '—' : percent(l.lift)}${l.test.significant ? ' *' : ''}`, tone: l.test.significant ? 'good' : 'warn' })) });
+      blocks.push({
+        kind: 'chart',
+        title: `Campaign lift per segment (* significant at α = ${c.lift.campaign.alpha}; — no conversions in control)`,
+        // Colour only what the test supports: a significant gain green, a significant loss red, the rest grey.
+        bars: c.lift.perSegment.map((l) => ({
+          label: l.name,
+          value: l.lift ?? 0,
+          display: `${l.lift === null ? '—' : percent(l.lift)}${l.test.significant ? ' *' : ''}`,
+          tone: !l.test.significant ? 'muted' : (l.lift ?? l.difference) < 0 ? 'bad' : 'good',
+        })),
+      });
     }
   }
   return blocks;
