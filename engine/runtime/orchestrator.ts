@@ -6,9 +6,9 @@
  *
  * Durability: the event of every step that has an effect outside the run
  * (a node that is not `pure`) is appended to the run's log before the next
- * such step starts, and a step-started marker is written before it runs, so
- * after a crash a completed step is never run again and the interrupted one
- * runs again with the same idempotency key. Events of pure steps ride along
+ * such step starts — in the same write as that step's started marker, which
+ * is written before it runs — so after a crash a recorded step is never run
+ * again and the interrupted one runs again with the same idempotency key. Events of pure steps ride along
  * with the next durable write — replaying a pure step changes nothing
  * outside. The snapshot is checkpointed once per segment.
  */
@@ -153,15 +153,19 @@ export class RunOrchestrator {
       const node = run.compiled.nodes.get(token.nodeId)!;
       const durable = !node.type.pure;
       if (durable) {
-        if (await state.hasCommands(runId)) break; // a cancel or decision arrived: take it in the next segment
         const attempt = nextAttempt(token);
-        apply({ type: 'STEP.STARTED', tokenId: token.id, attempt, at: new Date().toISOString() });
-        await flush();
-        this.publish({ type: 'step.started', runId, scenarioId, stepId: token.id, nodeId: token.nodeId, attempt, at: new Date().toISOString() });
+        const started: RunMachineEvent = { type: 'STEP.STARTED', tokenId: token.id, attempt, at: new Date().toISOString() };
+        // One round trip: what is pending (the last effectful step's result included), then the start marker —
+        // unless a cancel or decision arrived, which the next segment takes.
+        const batch = pending;
+        pending = [];
+        if (!(await state.beginStep(runId, batch, started))) break;
+        run.actor.send(started);
+        this.publish({ type: 'step.started', runId, scenarioId, stepId: token.id, nodeId: token.nodeId, attempt, at: started.at });
       }
       const event = await executeStep(run.compiled, ctx(), token, services, signal);
+      // Not flushed here: it becomes durable with the next step's start marker or the checkpoint, before any other effect.
       apply(event);
-      if (durable) await flush();
       this.announce(run, event, token);
     }
 

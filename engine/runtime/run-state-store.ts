@@ -24,6 +24,12 @@ export interface RunStateStore {
   load(runId: string): Promise<PersistedRun | undefined>;
   /** Appends events to the run's log; durable once the promise resolves. */
   append(runId: string, events: RunMachineEvent[]): Promise<void>;
+  /**
+   * Before a step with outside effects: appends `pending` (events not yet
+   * durable), then — only if no command waits in the inbox — `started`, in
+   * one round trip. Resolves false when a command waits (`started` not written).
+   */
+  beginStep(runId: string, pending: RunMachineEvent[], started: RunMachineEvent): Promise<boolean>;
   /** Replaces snapshot + log with a new snapshot. A final run's state expires after `retainMs`. */
   checkpoint(runId: string, snapshot: object, final: boolean): Promise<void>;
   pushCommand(runId: string, command: RunCommand): Promise<void>;

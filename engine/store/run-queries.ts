@@ -40,37 +40,54 @@ interface StepRow {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 const ms = (value: number | undefined) => (value === undefined ? null : Math.round(value));
 
-/** Upserts the run row and every step in two statements, inside one transaction. */
-export async function saveRun(client: SqlClient, run: RunRecord): Promise<void> {
+/**
+ * Upserts runs with all their steps in two statements, inside one
+ * transaction, however many runs there are: the store's {@link RunWriter}
+ * hands over every run saved while the previous batch was being written, so
+ * under load one commit carries many runs (a commit is most of the cost,
+ * above all in PGlite). The same run given twice is written once, as last given.
+ *
+ * @example await saveRuns(client, [record]);
+ */
+export async function saveRuns(client: SqlClient, given: RunRecord[]): Promise<void> {
+  const runs = [...new Map(given.map((r) => [r.id, r])).values()];
+  if (runs.length === 0) return;
+  const runRows = runs.map((run) => ({
+    id: run.id, scenario_id: run.scenarioId, version: run.version, status: run.status, trigger: run.trigger ?? null,
+    parent_run_id: run.parentRunId ?? null, input: run.input ?? null, error: run.error ?? null, waits: run.waits ?? [],
+    started_at: run.startedAt, finished_at: run.finishedAt ?? null, duration_ms: ms(run.durationMs),
+  }));
+  // One statement for all steps: a run with a thousand iterator bundles is still two round trips.
+  const steps = runs.flatMap((run) =>
+    run.steps.map((s, position) => ({
+      run_id: run.id, step_id: s.id, position, node_id: s.nodeId, status: s.status, attempts: s.attempts, input: s.input ?? null, output: s.output ?? null,
+      port: s.port ?? null, error: s.error ?? null, note: s.note ?? null, started_at: s.startedAt, finished_at: s.finishedAt ?? null,
+      duration_ms: ms(s.durationMs),
+    })),
+  );
   await client.transaction(async (tx) => {
     await tx.query(
       `INSERT INTO runs (id, scenario_id, version, status, trigger, parent_run_id, input, error, waits, started_at, finished_at, duration_ms, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, $11, $12, now())
+       SELECT r.id, r.scenario_id, r.version, r.status, r.trigger, r.parent_run_id, r.input, r.error, COALESCE(r.waits, '[]'::jsonb), r.started_at, r.finished_at, r.duration_ms, now()
+       FROM jsonb_to_recordset($1::jsonb) AS r(id text, scenario_id text, version integer, status text, trigger text, parent_run_id text, input jsonb,
+         error jsonb, waits jsonb, started_at timestamptz, finished_at timestamptz, duration_ms integer)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, trigger = EXCLUDED.trigger, parent_run_id = EXCLUDED.parent_run_id,
          input = EXCLUDED.input, error = EXCLUDED.error, waits = EXCLUDED.waits, version = EXCLUDED.version,
          finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, updated_at = now()`,
-      [run.id, run.scenarioId, run.version, run.status, run.trigger ?? null, run.parentRunId ?? null, json(run.input), json(run.error),
-        JSON.stringify(run.waits ?? []), run.startedAt, run.finishedAt ?? null, ms(run.durationMs)],
+      [JSON.stringify(runRows)],
     );
-    if (run.steps.length === 0) return;
-    // One statement for all steps: a run with a thousand iterator bundles is still two round trips.
-    const steps = run.steps.map((s, position) => ({
-      step_id: s.id, position, node_id: s.nodeId, status: s.status, attempts: s.attempts, input: s.input ?? null, output: s.output ?? null,
-      port: s.port ?? null, error: s.error ?? null, note: s.note ?? null, started_at: s.startedAt, finished_at: s.finishedAt ?? null,
-      duration_ms: ms(s.durationMs),
-    }));
+    if (steps.length === 0) return;
     await tx.query(
       `INSERT INTO run_steps (run_id, step_id, position, node_id, status, attempts, input, output, port, error, note, started_at, finished_at, duration_ms)
-       SELECT $1, s.step_id, s.position, s.node_id, s.status, s.attempts, s.input, s.output, s.port, s.error, s.note, s.started_at, s.finished_at, s.duration_ms
-       FROM jsonb_to_recordset($2::jsonb) AS s(step_id text, position integer, node_id text, status text, attempts integer, input jsonb, output jsonb,
+       SELECT s.run_id, s.step_id, s.position, s.node_id, s.status, s.attempts, s.input, s.output, s.port, s.error, s.note, s.started_at, s.finished_at, s.duration_ms
+       FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, step_id text, position integer, node_id text, status text, attempts integer, input jsonb, output jsonb,
          port text, error jsonb, note text, started_at timestamptz, finished_at timestamptz, duration_ms integer)
        ON CONFLICT (run_id, step_id) DO UPDATE SET position = EXCLUDED.position, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
          input = EXCLUDED.input, output = EXCLUDED.output, port = EXCLUDED.port, error = EXCLUDED.error, note = EXCLUDED.note,
          finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms`,
-      [run.id, JSON.stringify(steps)],
+      [JSON.stringify(steps)],
     );
   });
 }

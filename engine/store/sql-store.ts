@@ -5,7 +5,8 @@
 import type { RunRecord } from '../runtime/types';
 import type { Scenario } from '../scenario/schema';
 import { FINAL_RUN_STATUSES } from '../runtime/types';
-import { getRun, listRuns, saveRun } from './run-queries';
+import { getRun, listRuns } from './run-queries';
+import { RunWriter } from './run-writer';
 import type { SqlClient } from './sql-client';
 import {
   NotFoundError,
@@ -49,7 +50,11 @@ const SELECT_SCENARIO = `SELECT s.*, v.document FROM scenarios s
   JOIN scenario_versions v ON v.scenario_id = s.id AND v.version = s.latest_version`;
 
 export class SqlStore implements Store {
-  constructor(private readonly client: SqlClient) {}
+  private readonly runWriter: RunWriter;
+
+  constructor(private readonly client: SqlClient) {
+    this.runWriter = new RunWriter(client);
+  }
 
   get kind() {
     return this.client.kind;
@@ -147,7 +152,7 @@ export class SqlStore implements Store {
   }
 
   saveRun(run: RunRecord): Promise<void> {
-    return saveRun(this.client, run);
+    return this.runWriter.save(run);
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
@@ -246,7 +251,8 @@ export class SqlStore implements Store {
     });
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  async close(): Promise<void> {
+    await this.runWriter.flushed();
+    await this.client.close();
   }
 }

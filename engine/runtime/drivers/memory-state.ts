@@ -20,6 +20,13 @@ export class MemoryRunStateStore implements RunStateStore {
     this.runs.set(runId, run);
   }
 
+  async beginStep(runId: string, pending: RunMachineEvent[], started: RunMachineEvent): Promise<boolean> {
+    await this.append(runId, pending);
+    if (await this.hasCommands(runId)) return false;
+    await this.append(runId, [started]);
+    return true;
+  }
+
   async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
     // Structured clone: the machine keeps mutating its context object after this call.
     this.runs.set(runId, { snapshot: structuredClone(snapshot), events: [] });

@@ -19,10 +19,16 @@ export interface ParkingLot {
 const PARKED_STATES = new Set(['waiting', 'incomplete']);
 
 export class ParkedRunStateStore implements RunStateStore {
-  private readonly memory = new MemoryRunStateStore();
+  private readonly memory: MemoryRunStateStore;
   private readonly parked = new Set<string>();
 
-  constructor(private readonly lot: ParkingLot) {}
+  /** @param keepFinal how many final runs stay readable in memory (see MemoryRunStateStore). */
+  constructor(
+    private readonly lot: ParkingLot,
+    keepFinal?: number,
+  ) {
+    this.memory = new MemoryRunStateStore(keepFinal);
+  }
 
   /**
    * Loads the parked runs saved by an earlier process; returns their ids so the engine can queue them again.
@@ -44,6 +50,10 @@ export class ParkedRunStateStore implements RunStateStore {
 
   append(runId: string, events: RunMachineEvent[]): Promise<void> {
     return this.memory.append(runId, events);
+  }
+
+  beginStep(runId: string, pending: RunMachineEvent[], started: RunMachineEvent): Promise<boolean> {
+    return this.memory.beginStep(runId, pending, started);
   }
 
   async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {

@@ -12,16 +12,27 @@ import { varsFor } from '../../runtime/engine';
 import { FINAL_RUN_STATUSES, type RunRecord } from '../../runtime/types';
 import type { ServiceContext } from '../context';
 import { ApiError } from '../errors';
+import { assertJsonDepth } from '../json-depth';
 import { redactHeaders, verifySignature } from '../webhook-signature';
 import type { WebhookTarget } from '../webhook-index';
+
+// Parsed once per published scenario version, not per request (both showed in the webhook's CPU profile).
+const templates = new Map<string, Template>();
+const scenarioVars = new WeakMap<object, Record<string, unknown>>();
 
 /** The webhook's HMAC key: its `secret` template rendered with the secrets and vars. */
 async function signingKey(ctx: ServiceContext, target: WebhookTarget): Promise<string | undefined> {
   const source = target.config.secret;
   if (!source) return undefined;
   const secrets = (await ctx.vault?.all()) ?? {};
-  const vars = varsFor(target.scenario, ctx.env);
-  const key = await new Template(source).render({ secrets, vars });
+  let vars = scenarioVars.get(target.scenario);
+  if (!vars) scenarioVars.set(target.scenario, (vars = varsFor(target.scenario, ctx.env)));
+  let template = templates.get(source);
+  if (!template) {
+    if (templates.size >= 1000) templates.clear();
+    templates.set(source, (template = new Template(source)));
+  }
+  const key = await template.render({ secrets, vars });
   if (typeof key !== 'string' || !key) {
     // Fail closed: a configured but unresolvable secret must not turn into "no signature needed".
     throw new ApiError(500, 'webhook_secret_missing', `The webhook's secret for "${target.scenarioId}" resolves to nothing; set the secret it names`);
@@ -33,11 +44,14 @@ function parseBody(req: Request, raw: Buffer): unknown {
   if (raw.length === 0) return {};
   const text = raw.toString('utf8');
   if (req.is('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw new ApiError(400, 'invalid_json', `Webhook body is not valid JSON: ${(error as Error).message}`, [{ path: 'body', message: (error as Error).message }]);
   }
+  assertJsonDepth(body, 'body');
+  return body;
 }
 
 /** The run's result for `respond: "result"`: the output of its last finished step. */
