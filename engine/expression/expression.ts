@@ -5,6 +5,7 @@
  * stops with an error instead of hanging the worker. User text is never
  * passed to eval, new Function or vm.
  */
+import { plainResult } from './plain-result';
 import jsonata from 'jsonata';
 
 /** Limits for one evaluation. */
@@ -17,8 +18,13 @@ export interface EvaluationLimits {
   maxSequence: number;
 }
 
+/**
+ * The time limit is generous on purpose: it stops runaway expressions, and on
+ * a busy worker the microtasks of other runs interleave with an evaluation
+ * and count towards its time.
+ */
 export const DEFAULT_LIMITS: EvaluationLimits = {
-  timeoutMs: Number(process.env.SWITCHYARD_EXPRESSION_TIMEOUT_MS ?? 1000),
+  timeoutMs: Number(process.env.SWITCHYARD_EXPRESSION_TIMEOUT_MS ?? 5000),
   maxDepth: 500,
   maxSequence: Number(process.env.SWITCHYARD_EXPRESSION_MAX_SEQUENCE ?? 1_000_000),
 };
@@ -113,8 +119,8 @@ export class Expression {
     try {
       const clock: Clock = { limitMs: this.limitMs, ownMs: 0, sliceStart: Date.now() };
       const result = await this.compiled.evaluate(scope, { [CLOCK]: clock });
-      // JSONata marks result sequences with extra properties; hand out plain arrays.
-      return Array.isArray(result) && (result as { sequence?: boolean }).sequence ? Array.from(result) : result;
+      // JSONata marks sequences (at any depth) with extra properties; hand out plain arrays.
+      return plainResult(result);
     } catch (error) {
       throw toError(error, this.source, 'D0000');
     }

@@ -1,0 +1,76 @@
+/**
+ * Scenario document → canvas. Positions in the document are absolute canvas
+ * coordinates (so a file reads the same whether or not groups are drawn);
+ * React Flow wants children relative to their group, so groups are sized
+ * around their members here.
+ */
+import type { Scenario } from '../../../engine/scenario/schema';
+import { shapeFor, type Catalog } from './catalog';
+import { estimatedSize, GROUP_HEADER, GROUP_PADDING, type FlowEdge, type FlowNode, type GroupFlowNode, type StepFlowNode } from './flow';
+
+export interface FlowGraph {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+  /** True when some node had no position, so the caller should auto-layout. */
+  needsLayout: boolean;
+}
+
+/** Edge fields the editor edits or maps onto React Flow; everything else is kept in `extra`. */
+const EDGE_KEYS = new Set(['id', 'from', 'to', 'label', 'when', 'fromHandle', 'toHandle']);
+
+/**
+ * @example const { nodes, edges } = scenarioToFlow(doc, catalog);
+ */
+export function scenarioToFlow(doc: Scenario, catalog: Catalog): FlowGraph {
+  const needsLayout = doc.nodes.some((n) => !n.position);
+  const absolute = new Map<string, { x: number; y: number }>();
+  doc.nodes.forEach((n, i) => absolute.set(n.id, n.position ?? { x: (i % 6) * 260, y: Math.floor(i / 6) * 160 }));
+
+  const groupIds = new Set((doc.groups ?? []).map((g) => g.id));
+  const groups: GroupFlowNode[] = [];
+  const origin = new Map<string, { x: number; y: number }>();
+  for (const group of doc.groups ?? []) {
+    const members = doc.nodes.filter((n) => n.group === group.id);
+    let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    for (const m of members) {
+      const p = absolute.get(m.id)!;
+      const size = estimatedSize(shapeFor(catalog, m.type, m.shape));
+      minX = Math.min(minX, p.x); minY = Math.min(minY, p.y);
+      maxX = Math.max(maxX, p.x + size.width); maxY = Math.max(maxY, p.y + size.height + (size.width < 100 ? 24 : 0));
+    }
+    if (!members.length) { minX = group.position?.x ?? 0; minY = group.position?.y ?? 0; maxX = minX + 240; maxY = minY + 120; }
+    const x = minX - GROUP_PADDING, y = minY - GROUP_PADDING - GROUP_HEADER;
+    const width = maxX - minX + 2 * GROUP_PADDING, height = maxY - minY + 2 * GROUP_PADDING + GROUP_HEADER;
+    origin.set(group.id, { x, y });
+    const { id, label, collapsed, position: _p, ...extra } = group;
+    groups.push({
+      id, type: 'scenarioGroup', position: { x, y },
+      data: { label: label ?? id, collapsed: false, extra }, style: { width, height },
+      width, height, zIndex: -1, selectable: true, dragHandle: '.group-header',
+    });
+    if (collapsed) groups[groups.length - 1].data.collapsed = false; // collapse is applied by the store after load
+  }
+
+  const steps: StepFlowNode[] = doc.nodes.map((n) => {
+    const { id, position: _p, group, ...step } = n;
+    const abs = absolute.get(id)!;
+    const parent = group && groupIds.has(group) ? group : undefined;
+    const o = parent ? origin.get(parent)! : { x: 0, y: 0 };
+    return { id, type: 'step', position: { x: abs.x - o.x, y: abs.y - o.y }, data: { step }, ...(parent ? { parentId: parent, expandParent: true } : {}) };
+  });
+
+  const edges: FlowEdge[] = doc.edges.map((e, i) => {
+    const extra = Object.fromEntries(Object.entries(e).filter(([k]) => !EDGE_KEYS.has(k)));
+    return {
+      id: e.id ?? `e${i}:${e.from}->${e.to}`,
+      type: 'labeled',
+      source: e.from,
+      target: e.to,
+      sourceHandle: e.fromHandle ?? 'right',
+      targetHandle: e.toHandle ?? 'left',
+      data: { label: e.label, when: e.when, extra: { ...extra, ...(e.id ? { id: e.id } : {}) } },
+    };
+  });
+  // React Flow needs parents before their children.
+  return { nodes: [...groups, ...steps], edges, needsLayout };
+}
