@@ -29,7 +29,7 @@ export function checkDraft(document: unknown, registry: NodeRegistry, expectedId
   if (expectedId !== undefined) {
     if (body.id === undefined) body = { ...body, id: expectedId };
     else if (body.id !== expectedId) {
-      throw new ApiError(400, 'invalid_scenario', `The document's id "${String(body.id)}" differs from the URL's "${expectedId}"`, [
+      throw new ApiError(400, 'invalid_scenario', `The document's id ${JSON.stringify(body.id) ?? 'undefined'} differs from the URL's "${expectedId}"`, [
         { path: 'id', message: `Must be "${expectedId}" (the id in the URL)` },
       ]);
     }

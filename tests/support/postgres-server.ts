@@ -18,6 +18,10 @@ export interface TestPostgres {
   url: string;
   port: number;
   dir: string;
+  /** Stops the server (fast shutdown), keeping its data so it can be started again. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data folder. */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder. */
   close(): Promise<void>;
 }
@@ -95,16 +99,31 @@ export async function startPostgres(): Promise<TestPostgres> {
     '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=50', '-c', 'shared_buffers=16MB',
   ]);
-  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let child: ChildProcess;
   let output = '';
-  child.stderr!.on('data', (chunk) => {
-    output = (output + chunk.toString()).slice(-4000);
-  });
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  try {
+  const launch = async () => {
+    child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.on('data', (chunk) => {
+      output = (output + chunk.toString()).slice(-4000);
+    });
     await waitForServer(url, child, () => output, 30_000);
+  };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    // SIGINT is PostgreSQL's "fast shutdown": disconnect clients, stop at once.
+    child.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+  try {
+    await launch();
   } catch (error) {
-    child.kill('SIGKILL');
+    child!.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
@@ -112,14 +131,10 @@ export async function startPostgres(): Promise<TestPostgres> {
     url,
     port,
     dir,
+    stop,
+    restart: launch,
     close: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        // SIGINT is PostgreSQL's "fast shutdown": disconnect clients, stop at once.
-        child.kill('SIGINT');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
