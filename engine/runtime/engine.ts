@@ -84,7 +84,6 @@ export class Engine {
   private readonly state: RunStateStore;
   private readonly orchestrator: RunOrchestrator;
   private readonly compiled = new Map<string, Promise<CompiledVersion>>();
-  private secretCache?: { at: number; value: Promise<Record<string, string>> };
   private readonly baseServices: Omit<ExecutorServices, 'secrets' | 'vars'>;
 
   private constructor(private readonly options: EngineOptions) {
@@ -152,12 +151,9 @@ export class Engine {
     return this.driver instanceof BullmqQueueDriver ? [this.driver.queue] : [];
   }
 
+  /** Decrypted secrets; the secret source (the vault) caches them and drops its cache when one changes. */
   private async secrets(): Promise<Record<string, string>> {
-    if (!this.options.secrets) return {};
-    const now = Date.now();
-    // Secrets change rarely; a short cache keeps the store off the per-segment path.
-    if (!this.secretCache || now - this.secretCache.at > 5000) this.secretCache = { at: now, value: this.options.secrets.all() };
-    return this.secretCache.value;
+    return this.options.secrets ? this.options.secrets.all() : {};
   }
 
   private load(scenarioId: string, version: number): Promise<CompiledVersion> {
