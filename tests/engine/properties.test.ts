@@ -198,78 +198,68 @@ describe('random valid DAGs on both drivers', () => {
       { numRuns: 40 },
     );
   });
-});
 
-describe('random DAGs wrapped in an iterator/aggregator pair and a merge', () => {
-  let memory: Harness;
-  let bullmq: Harness;
-  beforeAll(async () => {
-    memory = await createHarness('memory');
-    bullmq = await createHarness('bullmq');
-  });
-  afterAll(async () => {
-    await memory.close();
-    await bullmq.close();
-  });
-
-  it('aggregate every bundle of the iteration once, merge once, identically on both drivers', async () => {
-    const engines = [await memory.engine([]), await bullmq.engine([])];
-    let version = 0;
-    const withoutIterators = dagArbitrary.filter(({ doc }) => !doc.nodes.some((n) => n.type === 'iterator'));
-    await fc.assert(
-      fc.asyncProperty(withoutIterators, async ({ doc, input }) => {
-        // t → it → (the DAG, rooted at n1) → leaves → agg → m ← side ← t
-        const inner = doc.nodes.filter((n) => n.id !== 't');
-        const innerEdges = doc.edges.filter((e) => e.from !== 't');
-        const roots = doc.edges.filter((e) => e.from === 't').map((e) => e.to);
-        const leaves = inner.filter((n) => !innerEdges.some((e) => e.from === n.id)).map((n) => n.id);
-        const wrapped = {
-          ...doc,
-          id: 'wrapped',
-          nodes: [
-            { id: 't', type: 'trigger.manual' },
-            { id: 'it', type: 'iterator', config: { items: '[input, input + 1, input + 2]' } },
-            ...inner,
-            { id: 'agg', type: 'aggregator', config: { iterator: 'it' } },
-            { id: 'side', type: 'transform', config: { expression: '"side"' } },
-            { id: 'm', type: 'merge' },
-          ],
-          edges: [
-            { from: 't', to: 'it' },
-            ...roots.map((to) => ({ from: 'it', to })),
-            ...innerEdges,
-            ...leaves.map((from) => ({ from, to: 'agg', ...(inner.find((n) => n.id === from)!.type === 'router' ? { label: 'else' } : {}) })),
-            { from: 't', to: 'side' },
-            { from: 'agg', to: 'm' },
-            { from: 'side', to: 'm' },
-          ],
-        } as Scenario;
-        expect(validateScenario(wrapped, registry).problems.filter((p) => p.severity === 'error')).toEqual([]);
-        // Bundles reaching `agg`: for each item, what reaches the leaves, by the oracle, plus routers' else edges.
-        let arrivals = 0;
-        for (const item of [input, input + 1, input + 2]) {
-          const counts = expectedCounts({ ...wrapped, nodes: [{ id: 't', type: 'trigger.manual' } as any, ...wrapped.nodes.filter((n) => n.id !== 't')], edges: [...roots.map((to) => ({ from: 't', to })), ...wrapped.edges.filter((e) => e.from !== 't' && e.from !== 'it')] } as Scenario, item);
-          arrivals += counts.get('agg') ?? 0;
-        }
-        version++;
-        const records: RunRecord[] = [];
-        for (const engine of engines) {
-          (engine as any).options.scenarios.put(wrapped, version);
-          const runId = await engine.startRun({ scenarioId: 'wrapped', version, input });
-          records.push((await engine.waitForRun(runId, 20_000, { untilFinal: true }))!);
-        }
-        for (const record of records) {
-          expect(record.status).toBe('succeeded');
-          const agg = record.steps.filter((s) => s.nodeId === 'agg');
-          const merge = record.steps.filter((s) => s.nodeId === 'm');
-          expect(merge).toHaveLength(1);
-          expect(agg).toHaveLength(arrivals > 0 ? 1 : 0);
-          if (arrivals > 0) expect((agg[0].output as { items: unknown[] }).items).toHaveLength(arrivals);
-          expect(Object.keys((merge[0].output as { inputs: object }).inputs).sort()).toEqual(arrivals > 0 ? ['agg', 'side'] : ['side']);
-        }
-        expect(comparable(records[1])).toEqual(comparable(records[0]));
-      }),
-      { numRuns: 30 },
-    );
+  // Same harnesses: an iterator/aggregator pair and a merge wrapped around random DAGs.
+  describe('wrapped in an iterator/aggregator pair and a merge', () => {
+    it('aggregate every bundle of the iteration once, merge once, identically on both drivers', async () => {
+      const engines = [await memory.engine([]), await bullmq.engine([])];
+      let version = 0;
+      const withoutIterators = dagArbitrary.filter(({ doc }) => !doc.nodes.some((n) => n.type === 'iterator'));
+      await fc.assert(
+        fc.asyncProperty(withoutIterators, async ({ doc, input }) => {
+          // t → it → (the DAG, rooted at n1) → leaves → agg → m ← side ← t
+          const inner = doc.nodes.filter((n) => n.id !== 't');
+          const innerEdges = doc.edges.filter((e) => e.from !== 't');
+          const roots = doc.edges.filter((e) => e.from === 't').map((e) => e.to);
+          const leaves = inner.filter((n) => !innerEdges.some((e) => e.from === n.id)).map((n) => n.id);
+          const wrapped = {
+            ...doc,
+            id: 'wrapped',
+            nodes: [
+              { id: 't', type: 'trigger.manual' },
+              { id: 'it', type: 'iterator', config: { items: '[input, input + 1, input + 2]' } },
+              ...inner,
+              { id: 'agg', type: 'aggregator', config: { iterator: 'it' } },
+              { id: 'side', type: 'transform', config: { expression: '"side"' } },
+              { id: 'm', type: 'merge' },
+            ],
+            edges: [
+              { from: 't', to: 'it' },
+              ...roots.map((to) => ({ from: 'it', to })),
+              ...innerEdges,
+              ...leaves.map((from) => ({ from, to: 'agg', ...(inner.find((n) => n.id === from)!.type === 'router' ? { label: 'else' } : {}) })),
+              { from: 't', to: 'side' },
+              { from: 'agg', to: 'm' },
+              { from: 'side', to: 'm' },
+            ],
+          } as Scenario;
+          expect(validateScenario(wrapped, registry).problems.filter((p) => p.severity === 'error')).toEqual([]);
+          // Bundles reaching `agg`: for each item, what reaches the leaves, by the oracle, plus routers' else edges.
+          let arrivals = 0;
+          for (const item of [input, input + 1, input + 2]) {
+            const counts = expectedCounts({ ...wrapped, nodes: [{ id: 't', type: 'trigger.manual' } as any, ...wrapped.nodes.filter((n) => n.id !== 't')], edges: [...roots.map((to) => ({ from: 't', to })), ...wrapped.edges.filter((e) => e.from !== 't' && e.from !== 'it')] } as Scenario, item);
+            arrivals += counts.get('agg') ?? 0;
+          }
+          version++;
+          const records: RunRecord[] = [];
+          for (const engine of engines) {
+            (engine as any).options.scenarios.put(wrapped, version);
+            const runId = await engine.startRun({ scenarioId: 'wrapped', version, input });
+            records.push((await engine.waitForRun(runId, 20_000, { untilFinal: true }))!);
+          }
+          for (const record of records) {
+            expect(record.status).toBe('succeeded');
+            const agg = record.steps.filter((s) => s.nodeId === 'agg');
+            const merge = record.steps.filter((s) => s.nodeId === 'm');
+            expect(merge).toHaveLength(1);
+            expect(agg).toHaveLength(arrivals > 0 ? 1 : 0);
+            if (arrivals > 0) expect((agg[0].output as { items: unknown[] }).items).toHaveLength(arrivals);
+            expect(Object.keys((merge[0].output as { inputs: object }).inputs).sort()).toEqual(arrivals > 0 ? ['agg', 'side'] : ['side']);
+          }
+          expect(comparable(records[1])).toEqual(comparable(records[0]));
+        }),
+        { numRuns: 30 },
+      );
+    });
   });
 });

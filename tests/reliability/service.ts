@@ -11,6 +11,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { startService, type RunningService, type ServiceOptions } from '../../engine/server/serve';
 import type { RunSummary } from '../../engine/store';
+import { apiCall } from '../support/api-client';
 
 export interface InProcessService {
   service: RunningService;
@@ -39,29 +40,7 @@ export async function startInProcessService(options: Partial<ServiceOptions> = {
     service,
     url,
     logs,
-    async call(pathname, init = {}) {
-      const headers: Record<string, string> = { ...(init.headers ?? {}) };
-      let body = init.raw;
-      if (init.body !== undefined) {
-        body = JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const send = () => fetch(url + pathname, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body });
-      // A kept-alive socket the server closed after its idle timeout (5 s, e.g. while a test computed) fails
-      // the next request before it is sent; that one request is sent again on a fresh socket.
-      const res = await send().catch((error: { cause?: { code?: string } }) => {
-        if (error.cause?.code === 'ECONNRESET' || error.cause?.code === 'UND_ERR_SOCKET') return send();
-        throw error;
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
-    },
+    call: (pathname, init = {}) => apiCall(url, pathname, init),
     async runsOf(scenarioId) {
       const runs: RunSummary[] = [];
       let cursor: string | undefined;

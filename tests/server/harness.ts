@@ -13,6 +13,7 @@ import { createScheduler, type Scheduler } from '../../engine/schedule';
 import { SecretVault } from '../../engine/secrets/vault';
 import { createServer, type ServerOptions, type SwitchyardServer } from '../../engine/server/create-server';
 import { openStore, type Store } from '../../engine/store';
+import { apiCall } from '../support/api-client';
 
 export interface TestService {
   url: string;
@@ -58,23 +59,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     server,
     registry,
     logs,
-    async api(path, init = {}) {
-      const headers: Record<string, string> = { ...(init.headers ?? {}) };
-      let body: string | Buffer | undefined = init.raw;
-      if (init.body !== undefined) {
-        body = JSON.stringify(init.body);
-        headers['content-type'] ??= 'application/json';
-      }
-      const res = await fetch(url + path, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body) });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, body: parsed, text };
-    },
+    api: (path, init = {}) => apiCall(url, path, init),
     async close() {
       await server.close();
       await scheduler.close();
