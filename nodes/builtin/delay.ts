@@ -13,10 +13,9 @@ export default defineNode({
     })
     .refine((c) => c.ms !== undefined || c.until !== undefined, { message: 'Give ms or until' }),
   behaviour: 'wait',
-  run: ({ config, input, attempt: _attempt }) => {
+  run: ({ config }) => {
     const until = config.until !== undefined ? Date.parse(config.until) : Date.now() + (config.ms ?? 0);
-    if (Number.isNaN(until)) throw new Error(`delay: "until" is not a date-time: ${config.until}`);
-    void input;
+    if (Number.isNaN(until)) throw Object.assign(new Error(`delay: config.until "${config.until}" is not a date-time`), { retryable: false });
     return { wait: { kind: 'delay', until } };
   },
 });
