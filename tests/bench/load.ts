@@ -6,7 +6,8 @@
  * function and Switchyard are timed from the same two points.
  */
 import type { RunningServices } from '../../examples/services';
-import { sampleSegmentEvents, signSegmentBody, type SegmentEvent } from '../../examples/services';
+import { signSegmentBody, type SegmentEvent } from '../../examples/services';
+import { segmentationEvent } from '../../examples/services/extra/segment-traffic';
 
 /**
  * Watches the delivery stand-ins and resolves a waiter per userId. The
@@ -67,13 +68,7 @@ export class DeliveryWatch {
  * @example loadEvent('emb', 7).userId // → 'emb-7'
  */
 export function loadEvent(tag: string, i: number): SegmentEvent {
-  const userId = `${tag}-${i}`;
-  const email = `${userId}@example.com`;
-  const channel = Math.floor(i / 3) % 2 === 0 ? 'email' : 'push';
-  const event = sampleSegmentEvents(userId, email)[i % 3];
-  if (event.type === 'identify') event.traits = { ...event.traits, preferred_channel: channel };
-  else event.context = { ...event.context, traits: { email, preferred_channel: channel } };
-  return event;
+  return segmentationEvent(`${tag}-${i}`, i);
 }
 
 /**

@@ -18,16 +18,22 @@ export type MixedEventType = 'page' | 'purchase' | 'signup';
  * @example segmentationEvents(6).map((e) => e.type) // → ['page', 'track', 'identify', 'page', 'track', 'identify']
  */
 export function segmentationEvents(count: number): SegmentEvent[] {
-  return Array.from({ length: count }, (_, i) => {
-    const userId = `user-${String(i).padStart(4, '0')}`;
-    const email = `${userId}@example.com`;
-    const channel = Math.floor(i / 3) % 2 === 0 ? 'email' : 'push';
-    const event = sampleSegmentEvents(userId, email)[i % 3];
-    // Segment carries the profile in traits on identify and in context.traits on the other calls.
-    if (event.type === 'identify') event.traits = { ...event.traits, preferred_channel: channel };
-    else event.context = { ...event.context, traits: { email, preferred_channel: channel } };
-    return event;
-  });
+  return Array.from({ length: count }, (_, i) => segmentationEvent(`user-${String(i).padStart(4, '0')}`, i));
+}
+
+/**
+ * Event number `i` of the mix for `userId`: page, purchase or identify by i mod 3, email or push by ⌊i / 3⌋ mod 2.
+ *
+ * @example segmentationEvent('user-7', 7).type // → 'track'
+ */
+export function segmentationEvent(userId: string, i: number): SegmentEvent {
+  const email = `${userId}@example.com`;
+  const channel = Math.floor(i / 3) % 2 === 0 ? 'email' : 'push';
+  const event = sampleSegmentEvents(userId, email)[i % 3];
+  // Segment carries the profile in traits on identify and in context.traits on the other calls.
+  if (event.type === 'identify') event.traits = { ...event.traits, preferred_channel: channel };
+  else event.context = { ...event.context, traits: { email, preferred_channel: channel } };
+  return event;
 }
 
 /**
