@@ -7,10 +7,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../nodes/sdk';
-import { OutboundGuard, type OutboundGuardOptions, type ResolvedAddress } from './guard';
+import { ConnectionPool } from './connection-pool';
+import { OutboundGuard, type OutboundGuardOptions } from './guard';
 
 export interface HttpClientOptions extends OutboundGuardOptions {
   /** Largest response body accepted, after decompression. Default `SWITCHYARD_HTTP_MAX_BODY_BYTES`, else 10 MB. */
@@ -65,6 +65,7 @@ export class GuardedHttpClient implements HttpClient {
   private readonly maxRedirects: number;
   private readonly timeoutMs: number;
   private readonly caller: string;
+  private readonly pool = new ConnectionPool();
 
   /**
    * @example const http = new GuardedHttpClient({ allowHosts: ['127.0.0.1'] });
@@ -120,6 +121,11 @@ export class GuardedHttpClient implements HttpClient {
     return { url, method: 'GET', headers };
   }
 
+  /** Closes the pooled keep-alive connections. */
+  close(): void {
+    this.pool.close();
+  }
+
   private async send(hop: Hop, signal: AbortSignal): Promise<HttpResponse> {
     const { url } = hop;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -139,9 +145,8 @@ export class GuardedHttpClient implements HttpClient {
             ...hop.headers,
             ...(hop.body !== undefined ? { 'content-length': String(Buffer.byteLength(hop.body)) } : {}),
           },
-          // A fresh connection per request: a pooled socket may have been opened under another client's allowlist.
-          agent: false,
-          lookup: pinnedLookup(target),
+          // Pooled per checked address, within this client: the socket goes where the guard said.
+          agent: this.pool.agentFor({ protocol: url.protocol === 'https:' ? 'https:' : 'http:', hostname: url.hostname, port: url.port, target }),
         },
         (res) => this.readResponse(res, hop, resolve, fail),
       );
@@ -213,14 +218,6 @@ function maxBodyFromEnv(): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`SWITCHYARD_HTTP_MAX_BODY_BYTES must be a positive whole number of bytes, not "${text}"`);
   return value;
-}
-
-/** Answers the socket's DNS lookup with the address the guard already checked. */
-function pinnedLookup(target: ResolvedAddress): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: target.address, family: target.family }]);
-    else callback(null, target.address, target.family);
-  }) as unknown as LookupFunction;
 }
 
 /**

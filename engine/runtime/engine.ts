@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { NodeRegistry } from '../../nodes/registry';
-import { createHttpClient } from '../http';
+import { createHttpClient, type GuardedHttpClient } from '../http';
 import type { Scenario } from '../scenario/schema';
 import { compileScenario } from './compile';
 import { BullmqQueueDriver, redisConnection } from './drivers/bullmq-queue';
@@ -85,6 +85,7 @@ export class Engine {
   private readonly orchestrator: RunOrchestrator;
   private readonly compiled = new Map<string, Promise<CompiledVersion>>();
   private readonly baseServices: Omit<ExecutorServices, 'secrets' | 'vars'>;
+  private readonly http: GuardedHttpClient;
 
   private constructor(private readonly options: EngineOptions) {
     const logger = options.logger ?? noopLogger;
@@ -101,8 +102,9 @@ export class Engine {
       this.state = options.parking ? new ParkedRunStateStore(options.parking, keepFinal) : new MemoryRunStateStore(keepFinal);
       this.events = new MemoryEventBus();
     }
+    this.http = createHttpClient(options.allowHosts ? { allowHosts: options.allowHosts } : {});
     this.baseServices = {
-      http: createHttpClient(options.allowHosts ? { allowHosts: options.allowHosts } : {}),
+      http: this.http,
       log: (level, message, data) => logger[level](data, message),
       dataDirs: options.dataDirs ?? [path.resolve('examples')],
       defaultTimeoutMs: options.defaultTimeoutMs ?? 300_000,
@@ -350,6 +352,7 @@ export class Engine {
     await this.driver.close();
     await this.state.close();
     await this.events.close();
+    this.http.close();
   }
 }
 

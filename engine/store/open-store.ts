@@ -6,7 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { migrate } from './migrate';
-import { pgliteClient, postgresClient, type SqlClient } from './sql-client';
+import { pgliteThreadClient } from './pglite-thread-client';
+import { postgresClient, type SqlClient } from './sql-client';
 import { SqlStore } from './sql-store';
 import type { Store } from './store';
 
@@ -29,13 +30,10 @@ async function connect(options: OpenStoreOptions): Promise<SqlClient> {
     pool.on('error', () => {});
     return postgresClient(pool);
   }
-  const { PGlite } = await import('@electric-sql/pglite');
-  if (options.memory) return pgliteClient(new PGlite());
+  if (options.memory) return pgliteThreadClient();
   const dir = path.join(path.resolve(options.dataDir ?? '.switchyard'), 'db');
   await mkdir(dir, { recursive: true });
-  const db = new PGlite(dir);
-  await db.waitReady;
-  return pgliteClient(db);
+  return pgliteThreadClient({ dataDir: dir });
 }
 
 /**

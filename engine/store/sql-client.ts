@@ -1,9 +1,9 @@
 /**
  * The one SQL seam of the store: PostgreSQL through `pg`, or PGlite embedded.
  * Both speak the same dialect (PostgreSQL), so every query in the store is
- * written once; the adapters only differ in how they connect.
+ * written once; the adapters only differ in how they connect. PGlite's
+ * adapter, which runs it on its own thread, is in `pglite-thread-client.ts`.
  */
-import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 
 export interface SqlQueryable {
@@ -17,23 +17,6 @@ export interface SqlClient extends SqlQueryable {
   /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-}
-
-/**
- * @example const client = pgliteClient(new PGlite());
- */
-export function pgliteClient(db: PGlite): SqlClient {
-  const wrap = (q: PGlite | Transaction): SqlQueryable => ({
-    async query<T>(sql: string, params: unknown[] = []) {
-      return (await q.query<T>(sql, params)).rows;
-    },
-  });
-  return {
-    kind: 'pglite',
-    ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
-  };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface SoakOptions extends SystemOptions {
   inFlight?: number;
   /** Seconds between memory samples (default 5). */
   sampleSeconds?: number;
+  /** Soak runs before memory is judged (default a tenth of `runs`): every process has taken webhooks and run history by then. */
+  warmupRuns?: number;
 }
 
 export interface SoakSample {
@@ -38,6 +40,7 @@ export interface SoakSeries {
 
 export interface SoakResult {
   queued: number;
+  warmupRuns: number;
   queuedRedisMb: number;
   runs: number;
   seconds: number;
@@ -81,8 +84,10 @@ export async function benchSoak(options: SoakOptions = {}, log: (line: string) =
     const roles = system.groups;
     let done = 0;
     let lost = 0;
+    const warmupRuns = options.warmupRuns ?? Math.floor(runs / 10);
     const samples: SoakSample[] = [];
     const sample = async () => {
+      if (done < warmupRuns) return;
       const mb: Record<string, number> = {};
       for (const group of roles) {
         if (group.name === 'redis') continue;
@@ -93,7 +98,6 @@ export async function benchSoak(options: SoakOptions = {}, log: (line: string) =
       mb['redis used_memory'] = await redisMemoryMb(redis);
       samples.push({ atRuns: done, mb });
     };
-    await sample();
     const timer = setInterval(() => void sample(), (options.sampleSeconds ?? 5) * 1000);
     const started = performance.now();
     next = 0;
@@ -124,7 +128,7 @@ export async function benchSoak(options: SoakOptions = {}, log: (line: string) =
       const end = mean(values.slice(-tenth));
       return { name, start, end, peak: Math.max(...values), growth: (end - start) / start };
     });
-    return { queued, queuedRedisMb, runs, seconds, runsPerSecond: runs / seconds, lost, series, samples };
+    return { queued, warmupRuns, queuedRedisMb, runs, seconds, runsPerSecond: runs / seconds, lost, series, samples };
   } finally {
     await system.close();
     await services.close();
@@ -133,7 +137,9 @@ export async function benchSoak(options: SoakOptions = {}, log: (line: string) =
 
 /** Prints the soak's figures with the targets. */
 export function printSoak(r: SoakResult): void {
-  console.log(`\n${r.runs} runs in ${fmt(r.seconds)} s (${fmt(r.runsPerSecond)} runs/s), ${r.lost} lost; ${r.samples.length} samples`);
+  console.log(
+    `\n${r.runs} runs in ${fmt(r.seconds)} s (${fmt(r.runsPerSecond)} runs/s), ${r.lost} lost; ${r.samples.length} memory samples after the first ${r.warmupRuns} runs (warm-up)`,
+  );
   console.log(
     '\n' +
       table(

@@ -107,6 +107,41 @@ describe('guarded HTTP client', () => {
     expect(seen.at(-1)!.headers.host).toBe(`rebind.test:${port}`);
   });
 
+  it('keeps connections alive per checked address and client, and re-checks DNS on every request', async () => {
+    const connections = new Set<string>();
+    const track = (socket: import('node:net').Socket) => connections.add(`${socket.localAddress}:${socket.remotePort}`);
+    server.on('connection', track);
+    // The same port on a second loopback address: where the host name's second answer points.
+    const other = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')).on('connection', track);
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.3', resolve));
+    try {
+      const client = allowed();
+      for (let i = 0; i < 3; i++) expect((await client.request({ method: 'GET', url: `${base}/json` })).status).toBe(200);
+      expect(connections.size).toBe(1);
+      // Another client (another allowlist) never borrows that socket.
+      await allowed().request({ method: 'GET', url: `${base}/json` });
+      expect(connections.size).toBe(2);
+
+      // The same host name resolving to another allowed address gets its own connection; a refused one is still refused.
+      const answers = ['127.0.0.1', '127.0.0.1', '127.0.0.3', '127.0.0.2'];
+      let lookups = 0;
+      const rebinding = createHttpClient({ allowHosts: ['127.0.0.1', '127.0.0.3'], resolve: async () => [{ address: answers[lookups++], family: 4 }] });
+      await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      expect(connections.size).toBe(3);
+      await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      expect(connections.size).toBe(4);
+      expect([...connections].at(-1)).toMatch(/^127\.0\.0\.3:/);
+      await expect(rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` })).rejects.toThrow(/127\.0\.0\.2/);
+      expect(lookups).toBe(4);
+      rebinding.close();
+    } finally {
+      server.off('connection', track);
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
   it('re-checks every redirect hop', async () => {
     const client = allowed();
     for (const target of [`http://127.0.0.2:${port}/json`, `http://[::1]:${port}/json`, `http://169.254.169.254/latest/meta-data/`]) {
