@@ -123,38 +123,3 @@ describe('running a scenario from the editor', () => {
     expect(h.pageErrors).toEqual([]);
   });
 });
-
-describe('human review from the editor', () => {
-  it('approves a waiting approval in the inspector and the run goes on along "approved"', async () => {
-    const reviewId = `${id}-review`;
-    await h.api('POST', '/scenarios', {
-      format: 'switchyard/scenario@1', id: reviewId, name: 'Review before activation',
-      nodes: [
-        { id: 'n1', type: 'trigger.manual', position: { x: 0, y: 0 } },
-        { id: 'n2', type: 'approval', label: 'Review segment', position: { x: 260, y: 0 }, config: { reviewers: ['ops-lead'], message: 'Activate the segment?' } },
-        { id: 'n3', type: 'transform', label: 'Activate', position: { x: 560, y: -80 }, config: { expression: '{ "active": true }' } },
-        { id: 'n4', type: 'transform', label: 'Discard', position: { x: 560, y: 80 }, config: { expression: '{ "active": false }' } },
-      ],
-      edges: [{ from: 'n1', to: 'n2' }, { from: 'n2', to: 'n3', fromHandle: 'approved' }, { from: 'n2', to: 'n4', fromHandle: 'rejected' }],
-    });
-    const page = await h.newPage();
-    await page.goto(`${h.baseUrl}/scenarios/${reviewId}`);
-    await waitForCanvas(page);
-    await page.click('[data-testid="tab-runs"]');
-    await page.click('[data-testid="run-once"]');
-    await expect.poll(() => page.locator('[data-testid="run-status"]').textContent(), { timeout: 20_000 }).toBe('waiting');
-    await page.click('.react-flow__node[data-id="n2"]');
-    await page.click('[data-testid="tab-node"]');
-    await expect.poll(() => page.locator('[data-testid="approval"]').textContent()).toContain('Activate the segment?');
-    await page.fill('input[aria-label="Reviewer"]', 'ops-lead');
-    await h.screenshot(page, 'editor-run-approval');
-    await page.click('[data-testid="approval"] button:has-text("Approve")');
-    await expect.poll(async () => (await overlay(page)).n3?.status, { timeout: 20_000 }).toBe('succeeded');
-    const drawn = await overlay(page);
-    expect(drawn.n4).toEqual({ status: null, bubble: null });
-    const runs = await h.api<{ items: Array<{ id: string; status: string }> }>('GET', `/runs?scenarioId=${reviewId}&limit=1`);
-    expect(runs.items[0].status).toBe('succeeded');
-    const run = await h.api<Run>('GET', `/runs/${runs.items[0].id}`);
-    expect(run.steps.find((s) => s.nodeId === 'n2' && s.status === 'succeeded')?.output).toMatchObject({ decision: 'approved', by: 'ops-lead' });
-  });
-});

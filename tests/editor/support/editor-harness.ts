@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Dialog, type Page } from 'playwright-core';
 import { ensureEditorBuilt } from './build-editor';
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -17,8 +17,11 @@ const artifacts = path.resolve(import.meta.dirname, '../../artifacts');
 export interface EditorHarness {
   baseUrl: string;
   browser: Browser;
-  /** A fresh page (1440×900) that fails the test on uncaught page errors. */
-  newPage(): Promise<Page>;
+  /**
+   * A fresh page (1440×900) that fails the test on uncaught page errors.
+   * Dialogs (confirm, prompt) are accepted as they come unless `onDialog` answers them.
+   */
+  newPage(options?: { onDialog?: (dialog: Dialog) => Promise<void> }): Promise<Page>;
   /** Calls the API; throws with the server's message on an error status. */
   api<T = unknown>(method: string, route: string, body?: unknown): Promise<T>;
   /** Saves a screenshot to tests/artifacts/<name>.png. */
@@ -56,10 +59,10 @@ export async function startEditorHarness(options: HarnessOptions = {}): Promise<
     baseUrl,
     browser,
     pageErrors,
-    async newPage() {
+    async newPage({ onDialog = (d: Dialog) => d.accept() } = {}) {
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       page.on('pageerror', (e) => pageErrors.push(e.message));
-      page.on('dialog', (d) => void d.accept());
+      page.on('dialog', (d) => void onDialog(d));
       return page;
     },
     async api<T>(method: string, route: string, body?: unknown): Promise<T> {

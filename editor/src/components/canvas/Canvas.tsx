@@ -91,7 +91,8 @@ export function Canvas() {
       colorMode="system"
       deleteKeyCode={null}
       selectionKeyCode="Shift"
-      multiSelectionKeyCode={['Meta', 'Control']}
+      // Shift-click adds to the selection, as in most editors; Shift-drag on the pane still draws a box.
+      multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
       minZoom={0.05}
       maxZoom={2.5}
       onlyRenderVisibleElements={nodes.length > 300}
