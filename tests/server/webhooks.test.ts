@@ -37,7 +37,7 @@ beforeAll(async () => {
   expect((await svc.api('/api/secrets/SEGMENT_SECRET', { method: 'PUT', body: { value: SEGMENT_SECRET } })).status).toBe(200);
   await createAndPublish(svc, hookScenario('segment-users', 'segment/users', { secret: '{{ secrets.SEGMENT_SECRET }}', signature: 'sha1' }));
   await createAndPublish(svc, hookScenario('github-push', 'github/push', { secret: '{{ secrets.SEGMENT_SECRET }}', signature: 'sha256' }));
-  await createAndPublish(svc, hookScenario('open-hook', 'open', { respond: 'result' }, '{ "greeting": "hello " & input.name }'));
+  await createAndPublish(svc, hookScenario('open-hook', 'open', { respond: 'result' }, '$exists(input.name) ? { "greeting": "hello " & input.name } : $error("the event has no name")'));
   await svc.api('/api/scenarios', { body: hookScenario('draft-hook', 'draft/only') });
 });
 afterAll(async () => {
@@ -119,6 +119,10 @@ describe('paths and responses', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'succeeded', result: { greeting: 'hello Ada' } });
     expect(typeof res.body.runId).toBe('string');
+
+    const failed = await post(svc, '/hooks/open', JSON.stringify({ nickname: 'Ada' }));
+    expect(failed.status).toBe(500);
+    expect(failed.body).toMatchObject({ status: 'failed', error: { message: expect.stringContaining('the event has no name') } });
   });
 
   it('stops answering once unpublished, and answers again when republished', async () => {

@@ -2,7 +2,8 @@
  * `POST /hooks/<path>`: starts a run of the published scenario whose
  * `trigger.webhook` listens on that path. Order of checks: known path (404),
  * published (409), queue not overloaded (429), signature (401), body parses
- * (400); then 202 with the run id, or the run's result with `respond: "result"`.
+ * (400); then 202 with the run id, or the run's result with `respond: "result"`
+ * (200 when it succeeded, 500 with the run's error when it did not).
  */
 import { createHash } from 'node:crypto';
 import express, { Router, type Request } from 'express';
@@ -118,7 +119,8 @@ export function hooksRouter(ctx: ServiceContext): Router {
     if (target.config.respond === 'result') {
       const run = await ctx.engine.waitForRun(runId, Math.min(target.config.timeoutMs ?? 30_000, ctx.limits.maxWaitMs));
       if (run && FINAL_RUN_STATUSES.has(run.status)) {
-        return res.status(200).json({ runId, status: run.status, result: resultOf(run), ...(run.error ? { error: run.error } : {}) });
+        // As n8n does: the caller waited for the result, so a run that did not succeed is the server's failure to give one.
+        return res.status(run.status === 'succeeded' ? 200 : 500).json({ runId, status: run.status, result: resultOf(run), ...(run.error ? { error: run.error } : {}) });
       }
       return res.status(202).json({ runId, status: run?.status ?? 'queued' });
     }
