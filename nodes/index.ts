@@ -1,5 +1,6 @@
 /** Builds the registry every process uses: built-ins plus the custom folders in SWITCHYARD_NODES. */
 import { builtinNodeTypes } from './builtin';
+import { loadNodeFolders } from './custom-folders';
 import { integrationNodeTypes } from './integrations';
 import { NodeRegistry } from './registry';
 import { checkSensitiveGuardrail, segmentationNodeTypes } from './segmentation';
@@ -10,9 +11,10 @@ import { checkSensitiveGuardrail, segmentationNodeTypes } from './segmentation';
 export async function createRegistry(customFolders?: string): Promise<NodeRegistry> {
   const registry = new NodeRegistry([...builtinNodeTypes, ...integrationNodeTypes, ...segmentationNodeTypes]);
   registry.addScenarioCheck(checkSensitiveGuardrail);
-  await registry.loadFolders(customFolders);
+  await loadNodeFolders(registry, customFolders);
   return registry;
 }
 
+export { loadNodeFolder, loadNodeFolders } from './custom-folders';
 export { NodeRegistry } from './registry';
 export * from './sdk';

@@ -1,11 +1,9 @@
 /**
  * The registry of node types: the built-ins plus custom node files loaded
- * from the folders listed in `SWITCHYARD_NODES`, in the server and in every
- * worker alike.
+ * from the folders listed in `SWITCHYARD_NODES` (`custom-folders.ts`), in
+ * the server and in every worker alike; in the editor, rebuilt from
+ * `/api/node-types`. No I/O here, so the browser uses the same class.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { NodeType } from './sdk';
 
@@ -74,44 +72,5 @@ export class NodeRegistry {
       behaviour: t.behaviour,
       configSchema: z.toJSONSchema(t.config, { unrepresentable: 'any', io: 'input' }),
     }));
-  }
-
-  /**
-   * Imports every `.ts`, `.js` and `.mjs` file directly in `folder`; each must
-   * default-export a `defineNode(...)` result (or an array of them). Files
-   * reached through a symlink that leads outside the folder are refused.
-   */
-  async loadFolder(folder: string): Promise<string[]> {
-    const root = await realpath(path.resolve(folder));
-    const loaded: string[] = [];
-    for (const entry of (await readdir(root)).sort()) {
-      if (!/\.(ts|js|mjs)$/.test(entry) || entry.endsWith('.d.ts') || /\.test\./.test(entry)) continue;
-      const file = await realpath(path.join(root, entry));
-      if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
-        throw new Error(`Custom node file ${entry} points outside ${root}`);
-      }
-      if (!(await stat(file)).isFile()) continue;
-      const mod = await import(pathToFileURL(file).href);
-      const exported = mod.default ?? mod.node;
-      const list = Array.isArray(exported) ? exported : [exported];
-      for (const candidate of list) {
-        if (!candidate || typeof candidate.run !== 'function' || typeof candidate.type !== 'string' || !candidate.fieldKinds) {
-          throw new Error(`${file}: the default export must be defineNode({...}) (or an array of them)`);
-        }
-        this.register(candidate as NodeType);
-        loaded.push(candidate.type);
-      }
-    }
-    return loaded;
-  }
-
-  /** Loads every folder of a `SWITCHYARD_NODES`-style list (comma or path-delimiter separated). */
-  async loadFolders(list: string | undefined): Promise<string[]> {
-    if (!list) return [];
-    const loaded: string[] = [];
-    for (const folder of list.split(/[,:]/).map((s) => s.trim()).filter(Boolean)) {
-      loaded.push(...(await this.loadFolder(folder)));
-    }
-    return loaded;
   }
 }

@@ -5,7 +5,7 @@
  * cross the wire (a node type's extra `check`) is caught by the server on save.
  */
 import { z } from 'zod';
-import type { NodeRegistry } from '../../../nodes/registry';
+import { NodeRegistry } from '../../../nodes/registry';
 import type { FieldKind, NodeType } from '../../../nodes/sdk';
 import type { NodeTypeDescription } from '../api/types';
 
@@ -34,13 +34,6 @@ export function clientRegistry(descriptions: ReadonlyArray<NodeTypeDescription>)
       run: () => { throw new Error('Node types run on the server'); },
     });
   }
-  // NodeRegistry itself imports node:fs (custom node folders), so the browser gets a look-alike with
-  // what validateScenario reads. Whole-scenario checks (the segmentation guardrail) run on the server only.
-  const registry: Pick<NodeRegistry, 'get' | 'has' | 'list' | 'scenarioChecks'> = {
-    get: (type: string) => types.get(type),
-    has: (type: string) => types.has(type),
-    list: () => [...types.values()],
-    scenarioChecks: () => [],
-  };
-  return registry as NodeRegistry;
+  // Whole-scenario checks (the segmentation guardrail) are not registered here: they run on the server.
+  return new NodeRegistry(types.values());
 }
