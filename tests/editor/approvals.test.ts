@@ -39,6 +39,9 @@ async function runColours(page: Page) {
   );
 }
 
+/** The edge labels drawn on the canvas, sorted. */
+const edgeLabels = async (page: Page) => (await page.locator('.edge-label').allTextContents()).sort();
+
 /** Opens the scenario, runs it once and waits until the approval asks for a review in the inspector. */
 async function runUntilReview(id: string): Promise<{ page: Page; runId: string }> {
   await h.api('POST', '/scenarios', reviewScenario(id));
@@ -67,7 +70,16 @@ async function decidedRun(runId: string): Promise<{ run: Run; decision: Run['ste
 describe('reviewing an approval from the editor', () => {
   it('approves, and the run goes on along "approved"', async () => {
     const { page, runId } = await runUntilReview(`approve-${Date.now().toString(36)}`);
-    await page.fill('input[aria-label="Reviewer"]', 'growth-lead');
+    // The selected approval's outputs are named by their edges; the handles do not repeat the names on top of them.
+    expect(await edgeLabels(page)).toEqual(['approved', 'rejected']);
+    expect(await page.locator('.react-flow__node[data-id="n2"] .port-label').count()).toBe(0);
+    // Each box has a visible label that stays once it is filled in; clicking the label types into its box.
+    const approval = page.locator('[data-testid="approval"]');
+    await approval.getByText('Reviewer', { exact: true }).click();
+    await page.keyboard.type('growth-lead');
+    await approval.getByText('Comment (optional)', { exact: true }).click();
+    await page.keyboard.type('Good timing');
+    expect([await approval.getByLabel('Reviewer', { exact: true }).inputValue(), await approval.getByLabel('Comment (optional)', { exact: true }).inputValue()]).toEqual(['growth-lead', 'Good timing']);
     await h.screenshot(page, 'editor-approval-waiting');
     await page.click('[data-testid="approval"] button:has-text("Approve")');
     await expect.poll(async () => (await runColours(page)).n3, { timeout: 20_000 }).toBe('succeeded');
@@ -75,7 +87,7 @@ describe('reviewing an approval from the editor', () => {
 
     const { run, decision } = await decidedRun(runId);
     expect(run.status).toBe('succeeded');
-    expect(decision).toMatchObject({ port: 'approved', output: { decision: 'approved', by: 'growth-lead' } });
+    expect(decision).toMatchObject({ port: 'approved', output: { decision: 'approved', by: 'growth-lead', comment: 'Good timing' } });
     expect(run.steps.map((s) => s.nodeId)).not.toContain('n4');
     expect(run.steps.find((s) => s.nodeId === 'n3')?.output).toEqual({ sent: true, segment: 'lapsed-90d' });
   });
@@ -86,8 +98,9 @@ describe('reviewing an approval from the editor', () => {
     await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toContain('Name the reviewer first');
     expect((await h.api<Run>('GET', `/runs/${runId}`)).status).toBe('waiting');
 
-    await page.fill('input[aria-label="Reviewer"]', 'growth-lead');
-    await page.fill('input[aria-label="Comment"]', 'Not during the sale');
+    const approval = page.locator('[data-testid="approval"]');
+    await approval.getByLabel('Reviewer', { exact: true }).fill('growth-lead');
+    await approval.getByLabel('Comment (optional)', { exact: true }).fill('Not during the sale');
     await page.click('[data-testid="approval"] button:has-text("Reject")');
     await expect.poll(async () => (await runColours(page)).n4, { timeout: 20_000 }).toBe('succeeded');
     expect(await runColours(page)).toEqual({ n1: 'succeeded', n2: 'succeeded', n3: null, n4: 'succeeded' });
@@ -100,6 +113,21 @@ describe('reviewing an approval from the editor', () => {
     expect(run.steps.map((s) => s.nodeId)).not.toContain('n3');
     expect(run.steps.find((s) => s.nodeId === 'n4')?.output).toEqual({ sent: false, why: 'Not during the sale', by: 'growth-lead' });
     await h.screenshot(page, 'editor-approval-rejected');
+
+    // Without its edge, the "rejected" output has nothing else naming it: its handle does, on the selected node.
+    // Click the edge's line a third of the way along (its label covers the middle).
+    const onEdge = await page.locator('.react-flow__edge[data-id="e2:n2->n4"] .react-flow__edge-path').evaluate((line: SVGPathElement) => {
+      const p = line.getPointAtLength(line.getTotalLength() / 3).matrixTransform(line.getScreenCTM()!);
+      return { x: p.x, y: p.y };
+    });
+    await page.mouse.click(onEdge.x, onEdge.y);
+    await page.keyboard.press('Delete');
+    expect(await edgeLabels(page)).toEqual(['approved']);
+    await page.click('.react-flow__node[data-id="n2"]');
+    const portLabel = page.locator('.react-flow__node[data-id="n2"] .port-label');
+    expect(await portLabel.allTextContents()).toEqual(['rejected']);
+    await expect.poll(() => portLabel.evaluate((l) => getComputedStyle(l).opacity)).toBe('1');
+    await h.screenshot(page, 'editor-approval-port-label');
     expect(h.pageErrors).toEqual([]);
   });
 });

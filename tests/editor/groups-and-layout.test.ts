@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { READABLE_ZOOM } from '../../editor/src/hooks/use-readable-fit';
+import { boxes, edgeLabelClashes, overlap, watchViewport, zoomOf, type Box } from './support/canvas-geometry';
 import { startEditorHarness, waitForCanvas, type EditorHarness } from './support/editor-harness';
 
 const example = path.resolve(import.meta.dirname, '../../examples/user-segmentation.json');
@@ -17,20 +19,6 @@ beforeAll(async () => {
   h = await startEditorHarness({ examplesDir: existsSync(example) ? path.dirname(example) : undefined });
 });
 afterAll(() => h?.close());
-
-type Box = { left: number; top: number; right: number; bottom: number };
-
-/** Every node drawn on the canvas, groups included, by id, in page pixels. */
-async function boxes(page: Page): Promise<Record<string, Box>> {
-  return page.evaluate(() =>
-    Object.fromEntries(
-      [...document.querySelectorAll('.react-flow__node')].map((n) => {
-        const r = n.getBoundingClientRect();
-        return [n.getAttribute('data-id'), { left: r.left, top: r.top, right: r.right, bottom: r.bottom }];
-      }),
-    ),
-  );
-}
 
 /**
  * The arrows as a person sees them: for each drawn edge, the nodes its two
@@ -58,7 +46,6 @@ async function arrows(page: Page): Promise<string[]> {
 }
 
 const inside = (inner: Box, outer: Box) => inner.left >= outer.left - 1 && inner.top >= outer.top - 1 && inner.right <= outer.right + 1 && inner.bottom <= outer.bottom + 1;
-const overlap = (a: Box, b: Box) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
 const selectedIds = (page: Page) => page.locator('.react-flow__node.selected').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')).sort());
 
 type Stored = { scenario: { groups?: Array<{ id: string; label?: string; collapsed?: boolean; position?: { x: number; y: number } }>; nodes: Array<{ id: string; group?: string; position: { x: number; y: number } }> } };
@@ -127,14 +114,19 @@ describe('groups', () => {
 
     // Collapse: the members disappear and the arrows go to and from the group.
     expect(await arrows(page)).toEqual(['n1->n2', 'n2->n3', 'n3->n4']);
+    // The selected group's hint in the side panel names the button its header shows.
+    const hint = () => page.locator('[data-testid="group-hint"]').textContent();
+    await expect.poll(hint).toContain('▾ to collapse');
     await page.click(`[data-testid="group-${group}"] button[title="Collapse group"]`);
     await expect.poll(() => page.locator('.react-flow__node-step').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')).sort())).toEqual(['n1', 'n4']);
     await expect.poll(() => arrows(page)).toEqual([`${group}->n4`, `n1->${group}`]);
+    await expect.poll(hint).toContain('▸ to expand');
     await h.screenshot(page, 'editor-group-collapsed');
 
     // Expand: the members are back where they were, with their own arrows.
     await page.click(`[data-testid="group-${group}"] button[title="Expand group"]`);
     await expect.poll(() => arrows(page)).toEqual(['n1->n2', 'n2->n3', 'n3->n4']);
+    await expect.poll(hint).toContain('▾ to collapse');
     expect(await boxes(page)).toEqual(moved);
 
     // Collapse again and save: the document holds the group, its members and the collapsed state.
@@ -172,18 +164,61 @@ describe('auto-layout', () => {
       Object.fromEntries(ns.map((n) => { const { transform, width, height } = (n as HTMLElement).style; return [n.getAttribute('data-id'), `${transform} ${width}×${height}`]; })),
     );
 
+  /** The canvas pane in page pixels. */
+  const pane = async (page: Page): Promise<Box> => {
+    const b = (await page.locator('.react-flow').boundingBox())!;
+    return { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height };
+  };
+
+  /** Clicks Layout; once the nodes have moved and the view has come to rest, returns where they were and each viewport shown meanwhile. */
+  const layOut = async (page: Page) => {
+    const original = await positions(page);
+    const view = await watchViewport(page);
+    await page.click('button:has-text("Layout")');
+    await expect.poll(() => positions(page)).not.toEqual(original);
+    return { original, frames: await view.settled() };
+  };
+
+  it('brings the laid-out scenario into view, animated', async () => {
+    const id = `scattered-${Date.now().toString(36)}`;
+    const transform = (nodeId: string, x: number, y: number) => ({ id: nodeId, type: 'transform', position: { x, y }, config: { expression: 'input' } });
+    await h.api('POST', '/scenarios', {
+      format: 'switchyard/scenario@1', id, name: 'Scattered',
+      nodes: [{ id: 'n1', type: 'trigger.manual', position: { x: 0, y: 0 } }, transform('n2', 1500, 900), transform('n3', 200, 1300), transform('n4', 1800, 80)],
+      edges: [{ from: 'n1', to: 'n2' }, { from: 'n2', to: 'n3' }, { from: 'n3', to: 'n4' }],
+    });
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/scenarios/${id}`);
+    await waitForCanvas(page);
+    // Zoomed in on a part of it, as after working on one node.
+    for (let i = 0; i < 3; i++) await page.click('.react-flow__controls-zoomin');
+    await (await watchViewport(page)).settled();
+
+    const { frames } = await layOut(page);
+    expect(frames.length, 'the view glides to the result rather than jumping').toBeGreaterThan(2);
+    // All of the small scenario is in view and fills it, instead of a corner of empty canvas.
+    const [at, area] = [await boxes(page), await pane(page)];
+    const steps = ['n1', 'n2', 'n3', 'n4'].map((n) => at[n]);
+    for (const [i, box] of steps.entries()) expect(inside(box, area), `n${i + 1} in view`).toBe(true);
+    const spread = Math.max(...steps.map((b) => b.right)) - Math.min(...steps.map((b) => b.left));
+    expect(spread / (area.right - area.left)).toBeGreaterThan(0.8);
+    await h.screenshot(page, 'editor-layout-fitted');
+    expect(h.pageErrors).toEqual([]);
+  });
+
   it.runIf(existsSync(example))('lays out the user-segmentation example without overlaps, members inside their groups, and undoes', async () => {
-    const doc = JSON.parse(readFileSync(example, 'utf8')) as { id: string; nodes: Array<{ id: string; group?: string }> };
+    const doc = JSON.parse(readFileSync(example, 'utf8')) as { id: string; nodes: Array<{ id: string; type: string; group?: string }> };
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${doc.id}`);
     await waitForCanvas(page);
-    const original = await positions(page);
 
-    await page.click('button:has-text("Layout")');
-    await expect.poll(() => positions(page)).not.toEqual(original);
-    // The layout re-fits the view on the next frame; measure after it.
-    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    const { original, frames } = await layOut(page);
+    // Too wide to read whole, it is shown at a readable zoom around its trigger, where the flow starts.
+    expect(frames.length, 'the view glides to the result rather than jumping').toBeGreaterThan(2);
+    expect(zoomOf(frames.at(-1)!)).toBeCloseTo(READABLE_ZOOM, 3);
     const laid = await boxes(page);
+    const trigger = doc.nodes.find((n) => n.type.startsWith('trigger.'))!.id;
+    expect(inside(laid[trigger], await pane(page)), `${trigger} in view`).toBe(true);
     const steps = doc.nodes.map((n) => n.id);
     expect(Object.keys(laid)).toEqual(expect.arrayContaining(steps));
     const overlapping: string[] = [];
@@ -197,13 +232,7 @@ describe('auto-layout', () => {
     }
     for (let i = 0; i < groups.length; i++) for (let j = i + 1; j < groups.length; j++) expect(overlap(laid[groups[i]], laid[groups[j]]), `${groups[i]}×${groups[j]}`).toBe(false);
     // Edge labels stay readable: none sits on a node or on another label.
-    const labels = await page.locator('.edge-label').evaluateAll((ls) => ls.map((l) => { const r = l.getBoundingClientRect(); return { text: l.textContent, box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom } }; }));
-    expect(labels.length).toBeGreaterThan(0);
-    const clashes = labels.flatMap((l, i) => [
-      ...steps.filter((n) => overlap(l.box, laid[n])).map((n) => `${l.text} on ${n}`),
-      ...labels.slice(i + 1).filter((o) => overlap(l.box, o.box)).map((o) => `${l.text} on ${o.text}`),
-    ]);
-    expect(clashes).toEqual([]);
+    expect(await edgeLabelClashes(page)).toEqual([]);
     await h.screenshot(page, 'editor-auto-layout');
 
     await page.keyboard.press('Control+z');

@@ -1,12 +1,13 @@
 /**
  * Getting scenarios into the editor: import the seeds' text diagram and a
  * Make blueprint from the scenario list, and open the user-segmentation
- * example — 20 nodes in 3 groups with the seed's edge labels.
+ * example — 20 nodes in 3 groups with the seed's edge labels, each readable.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { edgeLabelClashes } from './support/canvas-geometry';
 import { startEditorHarness, waitForCanvas, type EditorHarness } from './support/editor-harness';
 
 const seedFile = '/work/shared/seeds/002_afcd5065394e5a39.txt';
@@ -95,6 +96,8 @@ describe('importing and opening scenarios', () => {
     expect(drawn.groups).toEqual([...seed.groups].sort());
     for (const label of seed.labels) expect(drawn.labels).toContain(label);
     expect(drawn.overlapping).toBe(0);
+    // Every label can be read as it opens: none drawn over a node or another label.
+    expect(await edgeLabelClashes(page)).toEqual([]);
     await h.screenshot(page, 'editor-open-example');
   });
 });

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ReactFlowProvider, useNodesInitialized } from '@xyflow/react';
 import { api } from '../api/client';
+import { useFitLaidOut } from '../hooks/use-fit-laid-out';
 import { useReadableFit } from '../hooks/use-readable-fit';
 import { useRunEvents } from '../hooks/use-run-events';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -25,19 +26,21 @@ import { Toolbar } from './Toolbar';
 
 function Editor({ scenarioId }: { scenarioId: string }) {
   const fit = useReadableFit();
+  const fitLaidOut = useFitLaidOut();
   const [state, setState] = useState<'loading' | 'ready' | string>('loading');
   const dirty = useStore(editorStore, (s) => s.dirty);
   useValidation();
   useRunEvents();
   useUnsavedChangesWarning(dirty);
 
-  const layout = useCallback(async () => {
+  /** Lays the scenario out, then `show`s it (on the next frame, once React Flow has the new positions). */
+  const layout = useCallback(async (show: () => void) => {
     const { catalog } = catalogStore.get();
     const s = editorStore.get();
     const positions = await autoLayout(s.nodes, s.edges, (n) => shapeFor(catalog, n.data.step.type, n.data.step.shape));
     setPositions(positions, true);
-    requestAnimationFrame(fit);
-  }, [fit]);
+    requestAnimationFrame(show);
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -48,7 +51,8 @@ function Editor({ scenarioId }: { scenarioId: string }) {
         if (!live) return;
         const { needsLayout } = loadScenario(stored.scenario, stored);
         setState('ready');
-        if (needsLayout) void layout().then(() => editorStore.set({ dirty: false, past: [] }));
+        // Laid out on opening, it opens as any scenario does.
+        if (needsLayout) void layout(fit).then(() => editorStore.set({ dirty: false, past: [] }));
       },
       (e: Error) => live && setState(e.message),
     );
@@ -82,7 +86,7 @@ function Editor({ scenarioId }: { scenarioId: string }) {
   if (state !== 'ready' && state !== 'loading') return <div className="page-message">Could not open scenario "{scenarioId}": {state}</div>;
   return (
     <div className="editor">
-      <Toolbar onLayout={() => void layout()} />
+      <Toolbar onLayout={() => void layout(fitLaidOut)} />
       <div className="workspace">
         <Palette />
         <main className="canvas" data-testid="canvas">

@@ -46,8 +46,13 @@ export function SidePanel() {
         <ConfigPanel key={selected.id} node={selected} />
       </>
     );
-  } else if (selected) body = <p className="muted">Group <strong>{selected.data.label}</strong>: double-click its title to rename, ▾ to collapse.</p>;
-  else body = <p className="muted">Select a node to configure it{hasRun ? ' and inspect its operations' : ''}. Drag node types from the left; connect handles by dragging between them.</p>;
+  } else if (selected) {
+    body = (
+      <p className="muted" data-testid="group-hint">
+        Group <strong>{selected.data.label}</strong>: double-click its title to rename, {selected.data.collapsed ? '▸ to expand it' : '▾ to collapse it'}.
+      </p>
+    );
+  } else body = <p className="muted">Select a node to configure it{hasRun ? ' and inspect its operations' : ''}. Drag node types from the left; connect handles by dragging between them.</p>;
   return (
     <aside className="side-panel">
       <nav className="tabs" role="tablist">

@@ -6,6 +6,7 @@ import { memo, useEffect, useState } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type EdgeProps } from '@xyflow/react';
 import { useStore } from '../../hooks/use-store';
 import { useZoomedOut } from '../../hooks/use-zoomed-out';
+import { edgeCaption, namedPort } from '../../model/edge-caption';
 import type { FlowEdge } from '../../model/flow';
 import { editorStore } from '../../store/editor-store';
 import { updateEdge } from '../../store/graph-actions';
@@ -16,9 +17,8 @@ function LabeledEdgeView(props: EdgeProps<FlowEdge>) {
   const zoomedOut = useZoomedOut();
   const [draft, setDraft] = useState('');
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const text = data?.label ?? (data?.when ? `when ${data.when}` : '');
-  const port = sourceHandleId && !['left', 'right', 'top', 'bottom'].includes(sourceHandleId) ? sourceHandleId : undefined;
-  const shown = text || port || '';
+  const port = namedPort(sourceHandleId);
+  const shown = edgeCaption(data, port);
   // Editing may start here or from a double-click on the edge line (the canvas).
   useEffect(() => { if (editing) setDraft(data?.label ?? ''); }, [editing]);
   const start = () => editorStore.set({ editingEdgeId: id });

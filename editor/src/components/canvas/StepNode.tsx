@@ -13,6 +13,7 @@ import type { StepFlowNode } from '../../model/flow';
 import { catalogStore } from '../../store/catalog-store';
 import { runStore } from '../../store/run-store';
 import { validationStore } from '../../store/validation-store';
+import { PortLabel } from './PortLabel';
 
 const SIDES = [
   ['left', Position.Left],
@@ -52,7 +53,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
           style={{ top: `${((i + 1) * 100) / (outputs.length + 1)}%` }}
           title={port}
         >
-          <span className="port-label">{port}</span>
+          <PortLabel nodeId={id} port={port} />
         </Handle>
       ))}
       {shape === 'rectangle' ? (

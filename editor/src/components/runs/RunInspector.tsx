@@ -39,8 +39,15 @@ export function RunInspector({ nodeId }: { nodeId: string }) {
       {wait ? (
         <div className="approval" data-testid="approval">
           <p><strong>Waiting for review</strong>{wait.reviewers?.length ? ` by ${wait.reviewers.join(', ')}` : ''}{wait.message ? `: ${wait.message}` : ''}</p>
-          <input aria-label="Reviewer" placeholder="Your name" value={reviewer} onChange={(e) => setReviewer(e.target.value)} />
-          <input aria-label="Comment" placeholder="Comment (optional)" value={comment} onChange={(e) => setComment(e.target.value)} />
+          {/* Visible labels: once filled in, a placeholder no longer says which box is which. */}
+          <div className="field">
+            <label htmlFor={`${nodeId}-reviewer`}>Reviewer</label>
+            <input id={`${nodeId}-reviewer`} placeholder="Your name" value={reviewer} onChange={(e) => setReviewer(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${nodeId}-comment`}>Comment (optional)</label>
+            <input id={`${nodeId}-comment`} placeholder="Why, for the run's record" value={comment} onChange={(e) => setComment(e.target.value)} />
+          </div>
           <div className="button-row">
             <button className="primary" onClick={() => void decide('approved')}>Approve</button>
             <button className="danger" onClick={() => void decide('rejected')}>Reject</button>
