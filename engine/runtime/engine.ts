@@ -71,8 +71,13 @@ export function varsFor(scenario: Scenario, env: NodeJS.ProcessEnv): Record<stri
   return vars;
 }
 
-/** How long a final run's live state stays in Redis when a history store keeps the run. */
-const FINAL_STATE_WITH_HISTORY_MS = 60_000;
+/**
+ * How long a final run's live state stays in Redis when a history store keeps the run. The history is
+ * written before the state turns final, so this only covers readers that looked a moment earlier.
+ * (At 60 s, Redis held a minute of runs — ≈130 MB at 87 runs/s in the 100,000-run soak, and rising with
+ * throughput: docs/performance.md.)
+ */
+const FINAL_STATE_WITH_HISTORY_MS = 10_000;
 /** How many final runs' live state stay in memory (embedded) when a history store keeps the runs. */
 const FINAL_RUNS_IN_MEMORY_WITH_HISTORY = 200;
 

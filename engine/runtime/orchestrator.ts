@@ -171,12 +171,15 @@ export class RunOrchestrator {
 
     const status = statusOf(ctx());
     const final = FINAL_RUN_STATUSES.has(status);
+    // History first, then the checkpoint that lets a final run's live state expire: a run is never in
+    // neither place. Should the history write fail (or the process die here), the live state is not
+    // final yet, so the job's retry replays the segment from its log and writes the history again.
+    // The trigger bundle is recorded as received; a secret value in it is redacted like any other.
+    if (!wasFinal || job.start) await this.deps.history?.saveRun(redactor(services.secrets)(runRecordOf(ctx())) as ReturnType<typeof runRecordOf>);
     // An incomplete run is final for now but may be resumed, so its state must not expire.
     await state.checkpoint(runId, run.actor.persisted(), final && status !== 'incomplete');
     run.actor.stop();
     pending = [];
-    // The trigger bundle is recorded as received; a secret value in it is redacted like any other.
-    if (!wasFinal || job.start) await this.deps.history?.saveRun(redactor(services.secrets)(runRecordOf(ctx())) as ReturnType<typeof runRecordOf>);
     const at = new Date().toISOString();
     if (final && !wasFinal) {
       this.publish({ type: 'run.finished', runId, scenarioId, status, at });

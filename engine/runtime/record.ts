@@ -1,7 +1,16 @@
 /** The run record (what the CLI prints and the API returns), read off a run's context. */
 import type { RunContext } from './dataflow';
 import { statusOf, waitsOf } from './dataflow';
-import type { RunRecord } from './types';
+import type { RunRecord, StepRecord } from './types';
+
+/**
+ * A run's output: that of its last step that succeeded (or went on with a substitute).
+ *
+ * @example runOutputOf(record.steps) // → { greeting: 'hello Ada' }
+ */
+export function runOutputOf(steps: readonly StepRecord[]): unknown {
+  return steps.findLast((s) => s.status === 'succeeded' || s.status === 'resumed')?.output;
+}
 
 /**
  * @example const record = runRecordOf(snapshot.context); record.status // → 'succeeded'
@@ -9,14 +18,13 @@ import type { RunRecord } from './types';
 export function runRecordOf(ctx: RunContext): RunRecord {
   const status = statusOf(ctx);
   const finishedAt = status === 'running' || status === 'waiting' ? undefined : ctx.finishedAt;
-  const last = [...ctx.steps].reverse().find((s) => s.status === 'succeeded' || s.status === 'resumed');
   return {
     id: ctx.runId,
     scenarioId: ctx.scenarioId,
     version: ctx.version,
     status,
     input: ctx.trigger,
-    output: last?.output,
+    output: runOutputOf(ctx.steps),
     startedAt: ctx.startedAt,
     finishedAt,
     durationMs: finishedAt ? Math.max(0, Date.parse(finishedAt) - Date.parse(ctx.startedAt)) : undefined,

@@ -4,6 +4,7 @@
  * run list newest first.
  */
 import type { RunRecord, RunStatus, StepRecord } from '../runtime/types';
+import { runOutputOf } from '../runtime/record';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { SqlClient, SqlQueryable } from './sql-client';
 import type { RunListQuery, RunPage, RunSummary } from './store';
@@ -132,7 +133,8 @@ export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | 
   const [row] = await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id]);
   if (!row) return undefined;
   const steps = await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id]);
-  return { ...runFromRow(row), steps: steps.map(stepFromRow), waits: row.waits ?? [] };
+  const records = steps.map(stepFromRow);
+  return { ...runFromRow(row), output: runOutputOf(records), steps: records, waits: row.waits ?? [] };
 }
 
 /** Newest first, filtered, one page; the cursor is the last item's sort key. */

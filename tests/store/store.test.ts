@@ -111,6 +111,8 @@ describe.each(backends)('Store on %s', (kind, open) => {
       durationMs: 1000,
       error: { message: 'HTTP 500 from recommendation API', nodeId: 'x', stepId: 's2' },
       trigger: 'webhook',
+      // As the engine's record has it: the output of the last step that succeeded.
+      output: [{ a: 1 }],
       steps: [
         { ...started.steps[0], status: 'succeeded', output: [{ a: 1 }], port: 'out', finishedAt: '2026-03-01T10:00:00.020Z', durationMs: 10 },
         { id: 's2', nodeId: 'x', status: 'failed', attempts: 3, input: 'text', error: { message: 'HTTP 500', code: 'http' },

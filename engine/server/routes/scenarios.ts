@@ -9,7 +9,8 @@ import { scheduleOf } from '../../schedule/schedule-config';
 import type { StoredScenario } from '../../store/store';
 import { triggersChanged, type ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
-import { assertRunnable, checkDraft, problemsOf } from '../scenario-checks';
+import { assertRunnable, checkDraft } from '../scenario-checks';
+import { versionProblems } from '../version-problems';
 import { webhookOf } from '../webhook-index';
 
 const publishBody = z.object({ version: z.number().int().min(1).optional() }).optional();
@@ -42,6 +43,7 @@ function summary(stored: StoredScenario) {
 export function scenariosRouter(ctx: ServiceContext): Router {
   const router = Router();
   const { store, registry } = ctx;
+  const problems = versionProblems(registry);
 
   const mustGet = async (id: string) => {
     const stored = await store.getScenario(id);
@@ -54,27 +56,29 @@ export function scenariosRouter(ctx: ServiceContext): Router {
   });
 
   router.post('/', async (req, res) => {
-    const { scenario, problems } = checkDraft(req.body, registry);
+    const { scenario, problems: found } = checkDraft(req.body, registry);
     if (await store.getScenario(scenario.id)) {
       throw new ApiError(409, 'conflict', `Scenario "${scenario.id}" already exists; PUT /api/scenarios/${scenario.id} saves a new version`, [
         { path: 'id', message: 'Already taken' },
       ]);
     }
     const stored = await store.saveScenario(scenario);
+    problems.remember(stored, scenario, found);
     await triggersChanged(ctx, stored.id);
-    res.status(201).location(`/api/scenarios/${encodeURIComponent(stored.id)}`).json(present(stored, problems));
+    res.status(201).location(`/api/scenarios/${encodeURIComponent(stored.id)}`).json(present(stored, found));
   });
 
   router.get('/:id', async (req, res) => {
     const stored = await mustGet(req.params.id);
-    res.json(present(stored, problemsOf(stored.scenario, registry)));
+    res.json(present(stored, problems.of(stored.id, stored.version, stored.scenario)));
   });
 
   router.put('/:id', async (req, res) => {
-    const { scenario, problems } = checkDraft(req.body, registry, req.params.id);
+    const { scenario, problems: found } = checkDraft(req.body, registry, req.params.id);
     const stored = await store.saveScenario(scenario);
+    problems.remember(stored, scenario, found);
     await triggersChanged(ctx, stored.id);
-    res.json(present(stored, problems));
+    res.json(present(stored, found));
   });
 
   router.delete('/:id', async (req, res) => {
@@ -93,7 +97,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
     const version = parseOr400(versionParam, req.params.version, 'version');
     const scenario = await store.get(req.params.id, version);
     if (!scenario) throw new ApiError(404, 'not_found', `Scenario "${req.params.id}" has no version ${version}`);
-    res.json({ id: req.params.id, version, scenario, problems: problemsOf(scenario, registry) });
+    res.json({ id: req.params.id, version, scenario, problems: problems.of(req.params.id, version, scenario) });
   });
 
   router.post('/:id/publish', async (req, res) => {
