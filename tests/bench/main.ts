@@ -5,8 +5,9 @@
  *
  * --only: comma-separated, of `engine` (12-step engine core), `segmentation`
  * (plain, embedded, queue+1, queue+2 on seed 002's path), or one of its rows
- * `plain`, `embedded`, `queue` (both queue rows), `queue+1`, `queue+2`; and
- * `soak` (not in the default run). Default: engine and segmentation.
+ * `plain`, `embedded`, `queue` (both queue rows), `queue+1`, `queue+2`;
+ * `editor` (the canvas in headless Chromium, ≈ 40 s); and `soak` (not in the
+ * default run). Default: engine, segmentation and editor.
  *
  * --seconds S     measured seconds per segmentation phase (default 8; warm-up --warmup 2)
  * --in-flight N   runs in flight while saturating (default 32)
@@ -14,10 +15,12 @@
  * --runs N        engine: runs per driver; soak: runs (default 100,000)
  * --queued N      soak: runs enqueued with no worker for the Redis memory check (default 10,000)
  * --cpu-prof DIR  write a V8 CPU profile of every system process into DIR
+ * --sizes A,B     editor: scenario sizes in nodes (default 500,2000)
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchEditor, printEditor } from './editor';
 import { benchEngine } from './engine';
 import { benchSegmentation, SEGMENTATION_MODES, type SegmentationMode } from './segmentation';
 import { printSegmentation } from './segmentation-report';
@@ -35,6 +38,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     queued: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    sizes: { type: 'string' },
   },
 });
 
@@ -48,8 +52,8 @@ function count(name: string, text: string | undefined): number | undefined {
   return value;
 }
 
-const known = ['engine', 'segmentation', 'soak', 'queue', ...SEGMENTATION_MODES];
-const only = (values.only ?? 'engine,segmentation').split(',').map((s) => s.trim()).filter(Boolean);
+const known = ['engine', 'segmentation', 'soak', 'editor', 'queue', ...SEGMENTATION_MODES];
+const only = (values.only ?? 'engine,segmentation,editor').split(',').map((s) => s.trim()).filter(Boolean);
 for (const name of only) {
   if (!known.includes(name)) {
     console.error(`--only: unknown benchmark "${name}"; choose from ${known.join(', ')}`);
@@ -97,6 +101,13 @@ if (only.includes('soak')) {
   const r = await benchSoak({ ...systemOptions, runs: count('runs', values.runs), queued: count('queued', values.queued), inFlight: count('in-flight', values['in-flight']) }, log);
   results.soak = r;
   if (!values.json) printSoak(r);
+}
+
+if (only.includes('editor')) {
+  const sizes = values.sizes?.split(',').map((size) => count('sizes', size)!);
+  const rows = await benchEditor({ sizes });
+  results.editor = rows;
+  if (!values.json) printEditor(rows);
 }
 
 if (values.json) console.log(JSON.stringify(results, null, 2));

@@ -9,9 +9,9 @@ import { useStore } from './use-store';
  * @example const ready = useNodeTypes(); if (!ready) return <Loading />;
  */
 export function useNodeTypes(): boolean {
-  const ready = useStore(catalogStore, (s) => s.registry !== undefined);
+  const ready = useStore(catalogStore, (s) => s.loaded);
   useEffect(() => {
-    if (catalogStore.get().registry) return;
+    if (catalogStore.get().loaded) return;
     api.nodeTypes().then(setNodeTypes, (e: Error) => catalogStore.set({ error: e.message }));
   }, []);
   return ready;

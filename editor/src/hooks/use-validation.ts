@@ -10,7 +10,9 @@ import { useStore } from './use-store';
 /**
  * Re-validates the open scenario with the server's validator (in a worker)
  * a moment after each change of the document; moves and selection do not
- * count. Problems land in the validation store.
+ * count. A document just loaded keeps the server's problems: the worker
+ * would only repeat them, and on a large scenario it takes seconds of the
+ * CPU the canvas needs while it opens. Problems land in the validation store.
  *
  * @example useValidation();
  */
@@ -21,6 +23,10 @@ export function useValidation(delayMs = 150): void {
   useEffect(() => {
     const s = editorStore.get();
     if (!descriptions.length || !s.meta.id) return;
+    if (s.revision === s.serverCheckedRevision) {
+      setProblems(serverProblems);
+      return;
+    }
     let live = true;
     const timer = setTimeout(() => {
       const doc = flowToScenario(s.meta, editorStore.get().nodes, editorStore.get().edges);

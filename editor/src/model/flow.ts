@@ -2,7 +2,7 @@
  * How a scenario lives on the canvas: React Flow nodes and edges whose data
  * keep every field of the v1 document, so a load → save round trip loses nothing.
  */
-import type { Edge, Node } from '@xyflow/react';
+import { Position, type Edge, type Node } from '@xyflow/react';
 import type { ScenarioNode } from '../../../engine/scenario/schema';
 
 /**
@@ -34,6 +34,14 @@ export type FlowEdgeData = {
   extra?: Record<string, unknown>;
 };
 export type FlowEdge = Edge<FlowEdgeData, 'labeled'>;
+
+/** The four side handles of every scenario node, each both a source and a target: the document's `fromHandle`/`toHandle`. */
+export const SIDE_HANDLES = [
+  ['left', Position.Left],
+  ['right', Position.Right],
+  ['top', Position.Top],
+  ['bottom', Position.Bottom],
+] as const;
 
 export const GROUP_HEADER = 36;
 export const GROUP_PADDING = 28;

@@ -4,8 +4,9 @@
  * React Flow wants children relative to their group, so groups are sized
  * around their members here.
  */
-import type { Scenario } from '../../../engine/scenario/schema';
+import type { Scenario, ScenarioNode } from '../../../engine/scenario/schema';
 import { shapeFor, type Catalog } from './catalog';
+import { estimatedHandles } from './estimated-handles';
 import { estimatedSize, GROUP_HEADER, GROUP_PADDING, type FlowEdge, type FlowNode, type GroupFlowNode, type StepFlowNode } from './flow';
 
 export interface FlowGraph {
@@ -27,10 +28,17 @@ export function scenarioToFlow(doc: Scenario, catalog: Catalog): FlowGraph {
   doc.nodes.forEach((n, i) => absolute.set(n.id, n.position ?? { x: (i % 6) * 260, y: Math.floor(i / 6) * 160 }));
 
   const groupIds = new Set((doc.groups ?? []).map((g) => g.id));
+  const membersOf = new Map<string, ScenarioNode[]>();
+  for (const n of doc.nodes) {
+    if (n.group === undefined) continue;
+    const members = membersOf.get(n.group);
+    if (members) members.push(n);
+    else membersOf.set(n.group, [n]);
+  }
   const groups: GroupFlowNode[] = [];
   const origin = new Map<string, { x: number; y: number }>();
   for (const group of doc.groups ?? []) {
-    const members = doc.nodes.filter((n) => n.group === group.id);
+    const members = membersOf.get(group.id) ?? [];
     let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     for (const m of members) {
       const p = absolute.get(m.id)!;
@@ -56,7 +64,13 @@ export function scenarioToFlow(doc: Scenario, catalog: Catalog): FlowGraph {
     const abs = absolute.get(id)!;
     const parent = group && groupIds.has(group) ? group : undefined;
     const o = parent ? origin.get(parent)! : { x: 0, y: 0 };
-    return { id, type: 'step', position: { x: abs.x - o.x, y: abs.y - o.y }, data: { step }, ...(parent ? { parentId: parent, expandParent: true } : {}) };
+    const shape = shapeFor(catalog, n.type, n.shape);
+    return {
+      id, type: 'step', position: { x: abs.x - o.x, y: abs.y - o.y }, data: { step },
+      // Estimates until React Flow draws the node: it then draws only the nodes in view (see estimated-handles.ts).
+      measured: estimatedSize(shape), handles: estimatedHandles(shape, catalog.get(n.type)?.outputs ?? []),
+      ...(parent ? { parentId: parent, expandParent: true } : {}),
+    };
   });
 
   const edges: FlowEdge[] = doc.edges.map((e, i) => {

@@ -24,8 +24,14 @@ export interface EditorState extends Snapshot {
   dirty: boolean;
   /** Bumped on every change of the document (not on selection or moves), so validation runs only then. */
   revision: number;
-  /** Problems the server reported on the last save or publish. */
+  /** Problems the server reported on the last load, save or publish. */
   serverProblems: Problem[];
+  /**
+   * The revision whose problems the server gave in full: the document as
+   * loaded. The worker need not check it again (the server has the same
+   * validator and checks the browser cannot run).
+   */
+  serverCheckedRevision: number | undefined;
   /** Nodes and edges copied with Ctrl+C. */
   clipboard: { nodes: FlowNode[]; edges: FlowEdge[] } | undefined;
   /** The edge whose label is being edited in place. */
@@ -50,6 +56,7 @@ export const editorStore = createStore<EditorState>({
   dirty: false,
   revision: 0,
   serverProblems: [],
+  serverCheckedRevision: undefined,
   clipboard: undefined,
   editingEdgeId: undefined,
   lastChange: undefined,

@@ -22,6 +22,7 @@ export function loadScenario(
   const { nodes: _n, edges: _e, groups, ...meta } = doc;
   const graph = scenarioToFlow(doc, catalogStore.get().catalog);
   if (opts.keepHistory) checkpoint();
+  const revision = editorStore.get().revision + 1;
   editorStore.set({
     meta: meta as ScenarioMeta,
     nodes: graph.nodes,
@@ -31,12 +32,29 @@ export function loadScenario(
     publishedVersion: info.publishedVersion === undefined ? editorStore.get().publishedVersion : (info.publishedVersion ?? undefined),
     ...(opts.keepHistory ? {} : { past: [], future: [] }),
     dirty: opts.dirty ?? false,
-    revision: editorStore.get().revision + 1,
+    revision,
     serverProblems: info.problems ? issuesToProblems(info.problems, doc) : [],
+    serverCheckedRevision: info.problems && !opts.dirty ? revision : undefined,
     lastChange: undefined,
   });
   for (const g of groups ?? []) if (g.collapsed) setCollapsed(g.id, true, false);
   return { needsLayout: graph.needsLayout };
+}
+
+/**
+ * Drops the handle estimates of a freshly loaded scenario (estimated-handles.ts)
+ * once React Flow has taken them in: from then on it keeps each node's handle
+ * bounds itself, measured when the node is drawn, and an estimate still on a
+ * node would replace that measurement whenever the node changes.
+ */
+export function dropEstimatedHandles(): void {
+  editorStore.set((s) => ({
+    nodes: s.nodes.map((n) => {
+      if (!n.handles) return n;
+      const { handles: _estimate, ...node } = n;
+      return node as FlowNode;
+    }),
+  }));
 }
 
 /** React Flow's node changes: moves, selection, measurements, removals. */

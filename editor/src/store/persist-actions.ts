@@ -32,7 +32,8 @@ export async function saveScenario(): Promise<boolean> {
 function fail(error: unknown, doc: Scenario, what: string): void {
   if (error instanceof ApiError && error.issues.length) {
     const problems = issuesToProblems(error.issues, doc);
-    editorStore.set({ serverProblems: problems });
+    // Only what failed the request (a publish names errors, not warnings): the worker adds the rest.
+    editorStore.set({ serverProblems: problems, serverCheckedRevision: undefined });
     notify(`${what}: ${problems[0].path ? `${problems[0].path}: ` : ''}${problems[0].message}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`, 'error');
   } else notify(`${what}: ${(error as Error).message}`, 'error');
 }

@@ -1,11 +1,11 @@
 /**
  * The editor's side of the validation worker: send the current document,
  * get its problems; an answer to an older request than the newest is dropped.
- * Without Worker support it validates in place.
+ * Without Worker support it validates in place, loading the validator then:
+ * the main bundle stays without it (and without zod), so it starts sooner.
  */
-import { validateScenario, type Problem } from '../../../engine/scenario/validate';
+import type { Problem } from '../../../engine/scenario/validate';
 import type { NodeTypeDescription, Scenario } from '../api/types';
-import { clientRegistry } from '../model/client-registry';
 import type { ValidationRequest, ValidationResponse } from './protocol';
 
 let worker: Worker | undefined;
@@ -32,7 +32,11 @@ function getWorker(): Worker | undefined {
  */
 export function validateInBackground(doc: Scenario, descriptions: NodeTypeDescription[]): Promise<Problem[]> {
   const w = getWorker();
-  if (!w) return Promise.resolve(validateScenario(doc, clientRegistry(descriptions)).problems);
+  if (!w) {
+    return Promise.all([import('../../../engine/scenario/validate'), import('../model/client-registry')]).then(
+      ([{ validateScenario }, { clientRegistry }]) => validateScenario(doc, clientRegistry(descriptions)).problems,
+    );
+  }
   const id = ++counter;
   const request: ValidationRequest = { id, doc, ...(sentDescriptions !== descriptions ? { descriptions } : {}) };
   sentDescriptions = descriptions;

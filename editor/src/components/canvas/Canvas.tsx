@@ -2,18 +2,20 @@
  * The canvas: the open scenario's nodes and edges in React Flow, with the
  * minimap, zoom controls and connection rules.
  */
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, MarkerType, useStore as useFlowStore,
   type Connection, type Edge, type EdgeTypes, type IsValidConnection, type NodeTypes,
 } from '@xyflow/react';
 import { useStore } from '../../hooks/use-store';
+import { useZoomedOut } from '../../hooks/use-zoomed-out';
 import { checkConnection } from '../../model/connection-rules';
 import { isGroup, type FlowEdge, type FlowNode } from '../../model/flow';
 import { catalogStore } from '../../store/catalog-store';
 import { editorStore } from '../../store/editor-store';
-import { connect, onEdgesChange, onNodeDragStart, onNodesChange } from '../../store/graph-actions';
+import { connect, dropEstimatedHandles, onEdgesChange, onNodeDragStart, onNodesChange } from '../../store/graph-actions';
 import { runStore } from '../../store/run-store';
+import { EdgeOverview } from './EdgeOverview';
 import { GroupNode } from './GroupNode';
 import { LabeledEdge } from './LabeledEdge';
 import { StepNode } from './StepNode';
@@ -21,6 +23,10 @@ import { StepNode } from './StepNode';
 const nodeTypes: NodeTypes = { step: StepNode, scenarioGroup: GroupNode };
 const edgeTypes: EdgeTypes = { labeled: LabeledEdge };
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+
+/** From this many nodes on, React Flow draws only what is in view, and zoomed out the edges are one picture (EdgeOverview). */
+const LARGE = 300;
+const NO_EDGES: FlowEdge[] = [];
 
 const RUN_COLOURS: Record<string, string> = { succeeded: '#16a34a', failed: '#dc2626', running: '#2563eb', waiting: '#d97706', broken: '#dc2626' };
 
@@ -64,6 +70,14 @@ export function Canvas() {
   const catalog = useStore(catalogStore, (s) => s.catalog);
   const runByNode = useStore(runStore, (s) => s.byNode);
   const shown = useMemo(() => visibleEdges(nodes, edges), [nodes, edges]);
+  const large = nodes.length > LARGE;
+  // One subscription here rather than one per node and edge: zoomed out, styles.css drops the text.
+  const zoomedOut = useZoomedOut();
+  const overview = large && zoomedOut;
+  // After React Flow's own effect has read the nodes (children's effects run first).
+  useEffect(() => {
+    if (nodes.some((n) => n.handles)) dropEstimatedHandles();
+  }, [nodes]);
   const isValidConnection = useCallback<IsValidConnection<FlowEdge>>(
     (c: FlowEdge | Connection) => {
       const s = editorStore.get();
@@ -77,8 +91,9 @@ export function Canvas() {
   );
   return (
     <ReactFlow<FlowNode, FlowEdge>
+      className={zoomedOut ? 'is-zoomed-out' : undefined}
       nodes={nodes}
-      edges={shown}
+      edges={overview ? NO_EDGES : shown}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       defaultEdgeOptions={defaultEdgeOptions}
@@ -95,8 +110,9 @@ export function Canvas() {
       multiSelectionKeyCode={['Meta', 'Control', 'Shift']}
       minZoom={0.05}
       maxZoom={2.5}
-      onlyRenderVisibleElements={nodes.length > 300}
+      onlyRenderVisibleElements={large}
     >
+      {overview ? <EdgeOverview edges={shown} /> : null}
       <ReadableBackground />
       <MiniMap pannable zoomable nodeColor={miniMapColour} nodeStrokeWidth={2} />
       <Controls />

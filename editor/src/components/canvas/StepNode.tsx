@@ -7,26 +7,17 @@
 import { memo } from 'react';
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { useStore } from '../../hooks/use-store';
-import { useZoomedOut } from '../../hooks/use-zoomed-out';
 import { shapeFor } from '../../model/catalog';
-import type { StepFlowNode } from '../../model/flow';
+import { SIDE_HANDLES, type StepFlowNode } from '../../model/flow';
 import { catalogStore } from '../../store/catalog-store';
 import { runStore } from '../../store/run-store';
 import { validationStore } from '../../store/validation-store';
 import { PortLabel } from './PortLabel';
 
-const SIDES = [
-  ['left', Position.Left],
-  ['right', Position.Right],
-  ['top', Position.Top],
-  ['bottom', Position.Bottom],
-] as const;
-
 function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   const description = useStore(catalogStore, (s) => s.catalog.get(data.step.type));
   const problems = useStore(validationStore, (s) => s.byNode.get(id));
   const run = useStore(runStore, (s) => s.byNode.get(id));
-  const zoomedOut = useZoomedOut();
   const shape = shapeFor(catalogStore.get().catalog, data.step.type, data.step.shape);
   const errors = problems?.filter((p) => p.severity === 'error') ?? [];
   const label = data.step.label || description?.title || data.step.type;
@@ -40,10 +31,10 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
   ].join(' ');
   return (
     <div className={classes} data-node-id={id} data-testid={`node-${id}`} title={problems?.map((p) => p.message).join('\n')}>
-      {SIDES.map(([side, position]) => (
+      {SIDE_HANDLES.map(([side, position]) => (
         <Handle key={`t-${side}`} type="target" id={side} position={position} className="handle handle--target" />
       ))}
-      {SIDES.map(([side, position]) => (
+      {SIDE_HANDLES.map(([side, position]) => (
         <Handle key={`s-${side}`} type="source" id={side} position={position} className="handle handle--source" />
       ))}
       {outputs.map((port, i) => (
@@ -59,9 +50,7 @@ function StepNodeView({ id, data, selected }: NodeProps<StepFlowNode>) {
       {shape === 'rectangle' ? (
         <Handle type="source" id="error" position={Position.Bottom} className="handle handle--port handle--error" style={{ left: '88%' }} title="error: receives { error } when this node fails" />
       ) : null}
-      {zoomedOut ? (
-        shape === 'rectangle' ? null : <div className="step-shape" />
-      ) : shape === 'rectangle' ? (
+      {shape === 'rectangle' ? (
         <div className="step-body">
           <div className="step-type">{description?.title ?? data.step.type}</div>
           <div className="step-label">{label}</div>
