@@ -17,7 +17,7 @@
  * --cpu-prof DIR  write a V8 CPU profile of every system process into DIR
  * --sizes A,B     editor: scenario sizes in nodes (default 500,2000)
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchEditor, printEditor } from './editor';
@@ -103,7 +103,10 @@ if (only.includes('soak')) {
   if (!values.json) printSoak(r);
 }
 
-if (only.includes('editor')) {
+if (only.includes('editor') && !existsSync('/usr/bin/chromium')) {
+  // Not a reason to lose the other rows: say what is missing and go on.
+  log('\nEditor: skipped — it needs /usr/bin/chromium (Debian package chromium)');
+} else if (only.includes('editor')) {
   const sizes = values.sizes?.split(',').map((size) => count('sizes', size)!);
   const rows = await benchEditor({ sizes });
   results.editor = rows;
