@@ -71,7 +71,10 @@ describe('a large scenario', () => {
     await page.mouse.move(pane.x + 10, pane.y + pane.height - 20);
     await page.mouse.down();
     await page.mouse.move(pane.x + 5, pane.y + 20, { steps: 12 });
+    // While the view moves, the dotted grid is not drawn (it was the slowest thing to repaint); it is back after.
+    expect(await page.locator('.react-flow__background').isVisible()).toBe(false);
     await page.mouse.up();
+    await expect.poll(() => page.locator('.react-flow__background').isVisible()).toBe(true);
     await expect.poll(async () => (await page.locator('.react-flow__node-step').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')))).filter((id) => !before.has(id)).length).toBeGreaterThan(10);
     await expect.poll(async () => (await detachedEdges(page)).detached).toEqual([]);
 

@@ -2,7 +2,7 @@
  * The canvas: the open scenario's nodes and edges in React Flow, with the
  * minimap, zoom controls and connection rules.
  */
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, MarkerType, useStore as useFlowStore,
   type Connection, type Edge, type EdgeTypes, type IsValidConnection, type NodeTypes,
@@ -74,6 +74,11 @@ export function Canvas() {
   // One subscription here rather than one per node and edge: zoomed out, styles.css drops the text.
   const zoomedOut = useZoomedOut();
   const overview = large && zoomedOut;
+  // Large scenarios drop the dotted grid while the view moves: its pattern was repainted on every frame of a
+  // pan (p95 frame 33 ms with it, 17 ms without, docs/performance.md). A class on the element, not state, so a
+  // pan does not re-render the canvas.
+  const flow = useRef<HTMLDivElement>(null);
+  const moving = useCallback((on: boolean) => flow.current?.classList.toggle('is-moving', on && nodes.length > LARGE), [nodes.length]);
   // After React Flow's own effect has read the nodes (children's effects run first).
   useEffect(() => {
     if (nodes.some((n) => n.handles)) dropEstimatedHandles();
@@ -91,7 +96,10 @@ export function Canvas() {
   );
   return (
     <ReactFlow<FlowNode, FlowEdge>
+      ref={flow}
       className={zoomedOut ? 'is-zoomed-out' : undefined}
+      onMoveStart={() => moving(true)}
+      onMoveEnd={() => moving(false)}
       nodes={nodes}
       edges={overview ? NO_EDGES : shown}
       nodeTypes={nodeTypes}
