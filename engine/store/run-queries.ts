@@ -22,6 +22,8 @@ interface RunRow {
   started_at: Date;
   finished_at: Date | null;
   duration_ms: number | null;
+  /** Since migration 3; null on runs written before it, whose steps are rows of `run_steps`. */
+  steps?: StepRecord[] | null;
   step_count?: number;
 }
 
@@ -43,53 +45,52 @@ interface StepRow {
 const iso = (d: Date | string) => new Date(d).toISOString();
 const ms = (value: number | undefined) => (value === undefined ? null : Math.round(value));
 
+/** Runs per INSERT: 14 parameters each, well under PostgreSQL's 65,535 per statement. */
+const RUNS_PER_STATEMENT = 500;
+const RUN_COLUMNS = 'id, scenario_id, version, status, trigger, parent_run_id, input, error, waits, started_at, finished_at, duration_ms, steps, updated_at';
+const RUN_CASTS = ['text', 'text', 'integer', 'text', 'text', 'text', 'jsonb', 'jsonb', 'jsonb', 'timestamptz', 'timestamptz', 'integer', 'json'];
+
+const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
 /**
- * Upserts runs with all their steps in two statements, inside one
- * transaction, however many runs there are: the store's {@link RunWriter}
- * hands over every run saved while the previous batch was being written, so
- * under load one commit carries many runs (a commit is most of the cost,
- * above all in PGlite). The same run given twice is written once, as last given.
+ * Upserts runs with all their steps in one statement per 500 runs: the
+ * store's {@link RunWriter} hands over every run saved while the previous
+ * batch was being written, so under load one statement carries many runs (a
+ * statement is most of the cost, above all in PGlite). A run is one row; its
+ * steps are one `json` value on it, written as given and not converted
+ * (migration 3, docs/performance.md). Each value is its own parameter, so
+ * the database parses every document once. The same run given twice is
+ * written once, as last given.
  *
  * @example await saveRuns(client, [record]);
  */
 export async function saveRuns(client: SqlClient, given: RunRecord[]): Promise<void> {
   const runs = [...new Map(given.map((r) => [r.id, r])).values()];
-  if (runs.length === 0) return;
-  const runRows = runs.map((run) => ({
-    id: run.id, scenario_id: run.scenarioId, version: run.version, status: run.status, trigger: run.trigger ?? null,
-    parent_run_id: run.parentRunId ?? null, input: run.input ?? null, error: run.error ?? null, waits: run.waits ?? [],
-    started_at: run.startedAt, finished_at: run.finishedAt ?? null, duration_ms: ms(run.durationMs),
-  }));
-  // One statement for all steps: a run with a thousand iterator bundles is still two round trips.
-  const steps = runs.flatMap((run) =>
-    run.steps.map((s, position) => ({
-      run_id: run.id, step_id: s.id, position, node_id: s.nodeId, status: s.status, attempts: s.attempts, input: s.input ?? null, output: s.output ?? null,
-      port: s.port ?? null, error: s.error ?? null, note: s.note ?? null, started_at: s.startedAt, finished_at: s.finishedAt ?? null,
-      duration_ms: ms(s.durationMs),
-    })),
-  );
-  await client.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO runs (id, scenario_id, version, status, trigger, parent_run_id, input, error, waits, started_at, finished_at, duration_ms, updated_at)
-       SELECT r.id, r.scenario_id, r.version, r.status, r.trigger, r.parent_run_id, r.input, r.error, COALESCE(r.waits, '[]'::jsonb), r.started_at, r.finished_at, r.duration_ms, now()
-       FROM jsonb_to_recordset($1::jsonb) AS r(id text, scenario_id text, version integer, status text, trigger text, parent_run_id text, input jsonb,
-         error jsonb, waits jsonb, started_at timestamptz, finished_at timestamptz, duration_ms integer)
+  const write = async (db: SqlQueryable, chunk: RunRecord[]) => {
+    const params: unknown[] = [];
+    const tuples = chunk.map((run) => {
+      const values = [
+        run.id, run.scenarioId, run.version, run.status, run.trigger ?? null, run.parentRunId ?? null, jsonOrNull(run.input), jsonOrNull(run.error),
+        JSON.stringify(run.waits ?? []), run.startedAt, run.finishedAt ?? null, ms(run.durationMs), JSON.stringify(run.steps),
+      ];
+      const placeholders = values.map((value, i) => `$${params.push(value)}::${RUN_CASTS[i]}`);
+      return `(${placeholders.join(', ')}, now())`;
+    });
+    await db.query(
+      `INSERT INTO runs (${RUN_COLUMNS}) VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, trigger = EXCLUDED.trigger, parent_run_id = EXCLUDED.parent_run_id,
          input = EXCLUDED.input, error = EXCLUDED.error, waits = EXCLUDED.waits, version = EXCLUDED.version,
-         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, updated_at = now()`,
-      [JSON.stringify(runRows)],
+         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, steps = EXCLUDED.steps, updated_at = now()`,
+      params,
     );
-    if (steps.length === 0) return;
-    await tx.query(
-      `INSERT INTO run_steps (run_id, step_id, position, node_id, status, attempts, input, output, port, error, note, started_at, finished_at, duration_ms)
-       SELECT s.run_id, s.step_id, s.position, s.node_id, s.status, s.attempts, s.input, s.output, s.port, s.error, s.note, s.started_at, s.finished_at, s.duration_ms
-       FROM jsonb_to_recordset($1::jsonb) AS s(run_id text, step_id text, position integer, node_id text, status text, attempts integer, input jsonb, output jsonb,
-         port text, error jsonb, note text, started_at timestamptz, finished_at timestamptz, duration_ms integer)
-       ON CONFLICT (run_id, step_id) DO UPDATE SET position = EXCLUDED.position, status = EXCLUDED.status, attempts = EXCLUDED.attempts,
-         input = EXCLUDED.input, output = EXCLUDED.output, port = EXCLUDED.port, error = EXCLUDED.error, note = EXCLUDED.note,
-         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms`,
-      [JSON.stringify(steps)],
-    );
+  };
+  if (runs.length <= RUNS_PER_STATEMENT) {
+    // One statement is atomic on its own: no BEGIN and COMMIT round trips.
+    if (runs.length) await write(client, runs);
+    return;
+  }
+  await client.transaction(async (tx) => {
+    for (let i = 0; i < runs.length; i += RUNS_PER_STATEMENT) await write(tx, runs.slice(i, i + RUNS_PER_STATEMENT));
   });
 }
 
@@ -132,17 +133,22 @@ function stepFromRow(row: StepRow): StepRecord {
 export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | undefined> {
   const [row] = await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id]);
   if (!row) return undefined;
-  const steps = await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id]);
-  const records = steps.map(stepFromRow);
+  const records = row.steps ?? (await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id])).map(stepFromRow);
   return { ...runFromRow(row), output: runOutputOf(records), steps: records, waits: row.waits ?? [] };
 }
+
+/** Everything but the steps, which a page of runs does not show. */
+const SUMMARY_COLUMNS = ['id', 'scenario_id', 'version', 'status', 'trigger', 'parent_run_id', 'input', 'error', 'waits', 'started_at', 'finished_at', 'duration_ms']
+  .map((c) => `r.${c}`)
+  .join(', ');
 
 /** Newest first, filtered, one page; the cursor is the last item's sort key. */
 export async function listRuns(db: SqlQueryable, query: RunListQuery): Promise<RunPage> {
   const limit = Math.min(Math.max(Math.trunc(query.limit ?? 50), 1), 500);
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const rows = await db.query<RunRow>(
-    `SELECT r.*, (SELECT count(*)::integer FROM run_steps s WHERE s.run_id = r.id) AS step_count
+    `SELECT ${SUMMARY_COLUMNS},
+       COALESCE(json_array_length(r.steps), (SELECT count(*)::integer FROM run_steps s WHERE s.run_id = r.id)) AS step_count
      FROM runs r
      WHERE ($1::text IS NULL OR r.scenario_id = $1) AND ($2::text IS NULL OR r.status = $2)
        AND ($3::timestamptz IS NULL OR (r.started_at, r.id) < ($3::timestamptz, $4::text))

@@ -4,6 +4,7 @@
  */
 import { initial } from './001_initial';
 import { parkedRuns } from './002_parked_runs';
+import { runStepsInline } from './003_run_steps_inline';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: Migration[] = [initial, parkedRuns];
+export const migrations: Migration[] = [initial, parkedRuns, runStepsInline];
