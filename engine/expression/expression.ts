@@ -5,6 +5,7 @@
  * stops with an error instead of hanging the worker. User text is never
  * passed to eval, new Function or vm.
  */
+import { FALL_BACK, fastEvaluator, type FastEvaluator } from './fast-path';
 import { plainResult } from './plain-result';
 import jsonata from 'jsonata';
 
@@ -95,6 +96,8 @@ function toError(error: unknown, source: string, fallbackCode: string): Expressi
 export class Expression {
   private readonly compiled: jsonata.Expression;
   private readonly limitMs: number;
+  /** For a plain path or comparison: its value without JSONata's evaluator (`fast-path.ts`). */
+  private readonly fast: FastEvaluator | undefined;
 
   /**
    * Parses `source`; throws {@link ExpressionError} with the position of the problem.
@@ -112,10 +115,15 @@ export class Expression {
       throw toError(error, source, 'S0000');
     }
     this.compiled.assign(ENTRY as unknown as string, timeAndYield);
+    this.fast = fastEvaluator(this.compiled.ast());
   }
 
   /** Evaluates against `scope` (its keys are the names an expression sees: input, trigger, steps, vars, run, …). */
   async evaluate(scope: Record<string, unknown>): Promise<unknown> {
+    if (this.fast) {
+      const value = this.fast(scope);
+      if (value !== FALL_BACK) return value;
+    }
     try {
       const clock: Clock = { limitMs: this.limitMs, ownMs: 0, sliceStart: Date.now() };
       const result = await this.compiled.evaluate(scope, { [CLOCK]: clock });

@@ -39,10 +39,11 @@ export class SecretVault implements SecretSource {
   }
 
   async all(): Promise<Record<string, string>> {
-    if (this.cache && Date.now() - this.cache.at < this.cacheMs) return { ...this.cache.values };
+    if (this.cache && Date.now() - this.cache.at < this.cacheMs) return this.cache.values;
     const values: Record<string, string> = {};
     for (const row of await this.store.secretCiphertexts()) values[row.name] = decryptSecret(this.key, row.name, row.ciphertext);
-    this.cache = { at: Date.now(), values };
-    return { ...values };
+    // Frozen and handed out as is: the same object until a secret changes lets the engine build its redactor once.
+    this.cache = { at: Date.now(), values: Object.freeze(values) };
+    return this.cache.values;
   }
 }

@@ -11,7 +11,8 @@ export class MemoryRunStateStore implements RunStateStore {
 
   async load(runId: string): Promise<PersistedRun | undefined> {
     const run = this.runs.get(runId);
-    return run ? { snapshot: run.snapshot, events: [...run.events] } : undefined;
+    // A copy: a restored machine changes its context in place, and the kept snapshot must stay as checkpointed.
+    return run ? { snapshot: run.snapshot && structuredClone(run.snapshot), events: [...run.events] } : undefined;
   }
 
   async append(runId: string, events: RunMachineEvent[]): Promise<void> {
@@ -28,8 +29,10 @@ export class MemoryRunStateStore implements RunStateStore {
   }
 
   async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
-    // Structured clone: the machine keeps mutating its context object after this call.
-    this.runs.set(runId, { snapshot: structuredClone(snapshot), events: [] });
+    // Kept as given, not copied: the orchestrator checkpoints at the end of a segment and stops the
+    // machine, so nothing changes the context afterwards; `load` hands out copies. Most runs are
+    // checkpointed once and never loaded again, so copying here was a clone of every run for nothing.
+    this.runs.set(runId, { snapshot, events: [] });
     if (final) {
       this.finals.push(runId);
       while (this.finals.length > this.keepFinal) this.runs.delete(this.finals.shift()!);
