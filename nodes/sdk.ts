@@ -98,6 +98,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  /** Gives up after this many milliseconds, redirects included (the client's own limit still applies when shorter). */
+  timeoutMs?: number;
   /** Follow redirects (each hop is re-checked by the guard). Default true. */
   followRedirects?: boolean;
 }

@@ -91,16 +91,30 @@ export class GuardedHttpClient implements HttpClient {
     } catch {
       throw Object.assign(new Error(`${this.caller}: "${req.url}" is not a valid URL`), { retryable: false });
     }
-    const signal = req.signal ? AbortSignal.any([req.signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs);
-    let hop: Hop = { url, method: (req.method || 'GET').toUpperCase(), headers: lowerCaseKeys(req.headers), body: req.body };
-    for (let redirects = 0; ; redirects++) {
-      const response = await this.send(hop, signal);
-      const location = response.headers.location;
-      if (!REDIRECTS.has(response.status) || !location || req.followRedirects === false) return response;
-      if (redirects >= this.maxRedirects) {
-        throw new Error(`${this.caller}: more than ${this.maxRedirects} redirects, last to ${location}`);
+    // One controller per request, aborted by the caller's signal or by the time limit. Not
+    // AbortSignal.any and AbortSignal.timeout: those keep weak references, a registry and a
+    // timer each, a measurable share of an HTTP step's cost (docs/performance.md).
+    const limitMs = Math.min(req.timeoutMs ?? Infinity, this.timeoutMs);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${limitMs} ms`, 'TimeoutError')), limitMs);
+    timer.unref();
+    const forward = () => deadline.abort(req.signal?.reason);
+    if (req.signal?.aborted) forward();
+    else req.signal?.addEventListener('abort', forward, { once: true });
+    try {
+      let hop: Hop = { url, method: (req.method || 'GET').toUpperCase(), headers: lowerCaseKeys(req.headers), body: req.body };
+      for (let redirects = 0; ; redirects++) {
+        const response = await this.send(hop, deadline.signal);
+        const location = response.headers.location;
+        if (!REDIRECTS.has(response.status) || !location || req.followRedirects === false) return response;
+        if (redirects >= this.maxRedirects) {
+          throw new Error(`${this.caller}: more than ${this.maxRedirects} redirects, last to ${location}`);
+        }
+        hop = this.nextHop(hop, response.status, location);
       }
-      hop = this.nextHop(hop, response.status, location);
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', forward);
     }
   }
 

@@ -98,7 +98,12 @@ export class Engine {
       this.driver = new BullmqQueueDriver({ redisUrl: options.redisUrl, prefix: options.queuePrefix, lockDurationMs: options.lockDurationMs });
       // With a history store, a final run is read from there; its live state only has to outlast the history write.
       // (Kept a day, 100,000 runs of the seed scenario held ~2 GB of Redis: docs/performance.md.)
-      this.state = new RedisRunStateStore({ redisUrl: options.redisUrl, prefix: options.queuePrefix, retainFinalMs: options.history ? FINAL_STATE_WITH_HISTORY_MS : undefined });
+      this.state = new RedisRunStateStore({
+        redisUrl: options.redisUrl,
+        prefix: options.queuePrefix,
+        retainFinalMs: options.history ? FINAL_STATE_WITH_HISTORY_MS : undefined,
+        finishedMarker: Boolean(options.history),
+      });
       this.events = new RedisEventBus(options.redisUrl, options.queuePrefix);
     } else {
       this.driver = new MemoryQueueDriver();

@@ -57,6 +57,9 @@ export class RunOrchestrator {
   async restore(runId: string, start?: RunJob['start']): Promise<LoadedRun | undefined> {
     const persisted = await this.deps.state.load(runId);
     const base = (persisted?.snapshot as { context?: RunContext } | undefined)?.context;
+    // A snapshot without a context marks a final run kept in the history (drivers/redis-state.ts): there
+    // is nothing to restore, and a job delivered again must not start the run over.
+    if (persisted?.snapshot && !base) return undefined;
     const scenarioId = base?.scenarioId ?? start?.scenarioId;
     const version = base?.version ?? start?.version;
     if (!scenarioId || version === undefined) return undefined;

@@ -93,8 +93,7 @@ export default defineNode({
       'idempotency-key': ctx.idempotencyKey,
     };
     const body = encodeBody(config.body, headers);
-    const signal = config.timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(config.timeoutMs)]) : ctx.signal;
-    const response = await ctx.http.request({ method: config.method, url, headers, body, signal, followRedirects: config.followRedirects });
+    const response = await ctx.http.request({ method: config.method, url, headers, body, signal: ctx.signal, timeoutMs: config.timeoutMs, followRedirects: config.followRedirects });
     assertOkStatus(response, { caller: 'http.request', method: config.method, url, okStatuses: config.okStatuses });
     return { output: response };
   },

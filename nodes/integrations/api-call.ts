@@ -60,7 +60,6 @@ export interface JsonPost {
  * @example const res = await postJson(ctx, { caller: 'push.send', url, bearer: key, body: { to, title, body } })
  */
 export async function postJson(ctx: NodeContext<unknown>, post: JsonPost): Promise<HttpResponse> {
-  const signal = post.timeoutMs ? AbortSignal.any([ctx.signal, AbortSignal.timeout(post.timeoutMs)]) : ctx.signal;
   const response = await ctx.http
     .request({
     method: 'POST',
@@ -72,7 +71,8 @@ export async function postJson(ctx: NodeContext<unknown>, post: JsonPost): Promi
       'idempotency-key': ctx.idempotencyKey,
     },
     body: JSON.stringify(post.body),
-    signal,
+    signal: ctx.signal,
+    timeoutMs: post.timeoutMs,
   })
     .catch((error: Error) => {
       // The client speaks as http.request; the user reads the node type they placed.

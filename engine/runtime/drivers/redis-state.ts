@@ -13,7 +13,20 @@ export interface RedisStateOptions {
   prefix?: string;
   /** How long a final run's state stays readable in Redis (the store keeps history). Default one day. */
   retainFinalMs?: number;
+  /**
+   * A history store keeps final runs: a final checkpoint then leaves only {@link FINISHED}, not the
+   * snapshot. Readers find the run in the history, which is written before the final checkpoint;
+   * the marker still tells a job delivered again that its run is over.
+   */
+  finishedMarker?: boolean;
 }
+
+/**
+ * What a final run leaves in Redis when the history keeps it: a snapshot without a context. Writing the
+ * whole snapshot (every step's input and output, ≈ 25 KB for the seed scenario) was the worker's
+ * largest socket write, for a state nobody read (docs/performance.md).
+ */
+export const FINISHED = '{"finished":true}';
 
 /**
  * KEYS: log, inbox. ARGV: n, n pending events, the started event. One round
@@ -32,11 +45,13 @@ export class RedisRunStateStore implements RunStateStore {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly retainMs: number;
+  private readonly finishedMarker: boolean;
 
   constructor(options: RedisStateOptions) {
     this.redis = redisConnection(options.redisUrl);
     this.prefix = `${options.prefix ?? '{switchyard}'}:run:`;
     this.retainMs = options.retainFinalMs ?? 86_400_000;
+    this.finishedMarker = options.finishedMarker ?? false;
   }
 
   private key(runId: string, suffix = ''): string {
@@ -72,7 +87,7 @@ export class RedisRunStateStore implements RunStateStore {
 
   async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
     const tx = this.redis.multi();
-    if (final) tx.set(this.key(runId), JSON.stringify(snapshot), 'PX', this.retainMs);
+    if (final) tx.set(this.key(runId), this.finishedMarker ? FINISHED : JSON.stringify(snapshot), 'PX', this.retainMs);
     else tx.set(this.key(runId), JSON.stringify(snapshot));
     tx.del(this.key(runId, ':log'));
     await tx.exec();

@@ -1,0 +1,88 @@
+/**
+ * On BullMQ with a history store, a final run leaves Redis only a small
+ * marker (`drivers/redis-state.ts`): the run reads back whole from the
+ * history, the marker expires, and a job for that run delivered again does
+ * not start it over.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../../nodes';
+import { Engine, MemoryScenarioSource } from '../../engine/runtime/engine';
+import { BullmqQueueDriver } from '../../engine/runtime/drivers/bullmq-queue';
+import { FINISHED } from '../../engine/runtime/drivers/redis-state';
+import type { RunHistory, RunRecord } from '../../engine/runtime/types';
+import { scenario } from '../support/engine-harness';
+import { startRedis, type TestRedis } from '../support/redis-server';
+
+/** A history in memory that counts how often each run was written. */
+class CountingHistory implements RunHistory {
+  readonly runs = new Map<string, RunRecord>();
+  readonly saves = new Map<string, number>();
+  async saveRun(run: RunRecord) {
+    this.runs.set(run.id, structuredClone(run));
+    this.saves.set(run.id, (this.saves.get(run.id) ?? 0) + 1);
+  }
+  async getRun(runId: string) {
+    return this.runs.get(runId);
+  }
+}
+
+const doc = scenario(
+  'marker',
+  [
+    { id: 't', type: 'trigger.manual' },
+    { id: 'a', type: 'transform', config: { expression: '{ "doubled": input.n * 2 }' } },
+  ],
+  [{ from: 't', to: 'a' }],
+);
+
+describe('a final run on BullMQ with a history store', () => {
+  let redis: TestRedis;
+  let client: Redis;
+  let engine: Engine;
+  const history = new CountingHistory();
+  const prefix = `{m${randomUUID().slice(0, 8)}}`;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+    engine = await Engine.create({ registry: await createRegistry(), scenarios: new MemoryScenarioSource([doc]), redisUrl: redis.url, queuePrefix: prefix, history });
+    // One at a time: when a later run is final, every job queued before it has been processed.
+    await engine.startWorker({ concurrency: 1 });
+  });
+  afterAll(async () => {
+    await engine?.close();
+    client?.disconnect();
+    await redis?.close();
+  });
+
+  it('leaves a marker that expires, and reads back whole from the history', async () => {
+    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 21 } });
+    const run = await engine.waitForRun(runId, 10_000, { untilFinal: true });
+    expect(run?.status).toBe('succeeded');
+    expect(run?.output).toEqual({ doubled: 42 });
+    expect(run?.steps.map((s) => s.nodeId)).toEqual(['t', 'a']);
+
+    expect(await client.get(`${prefix}:run:${runId}`)).toBe(FINISHED);
+    const ttl = await client.pttl(`${prefix}:run:${runId}`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(10_000);
+    expect(await client.exists(`${prefix}:run:${runId}:log`)).toBe(0);
+    expect(await engine.getRun(runId)).toEqual(run);
+  });
+
+  it('does not start a finished run over when its first job is delivered again', async () => {
+    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 1 } });
+    expect((await engine.waitForRun(runId, 10_000, { untilFinal: true }))?.output).toEqual({ doubled: 2 });
+    // The same run's creating job again (as after a worker died before BullMQ marked it complete).
+    await engine.startRun({ runId, scenarioId: 'marker', version: 1, input: { n: 500 } });
+    const later = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 2 } });
+    expect((await engine.waitForRun(later, 10_000, { untilFinal: true }))?.status).toBe('succeeded');
+
+    expect(history.saves.get(runId)).toBe(1);
+    // Completed and gone, not failed and waiting to be retried.
+    expect(await (engine.driver as BullmqQueueDriver).queue.getJob(runId)).toBeUndefined();
+    expect((await engine.getRun(runId))?.output).toEqual({ doubled: 2 });
+  });
+});
