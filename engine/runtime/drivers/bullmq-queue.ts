@@ -19,9 +19,14 @@ export interface BullmqQueueOptions {
   lockDurationMs?: number;
 }
 
-/** ioredis options BullMQ asks for on every connection a worker uses. */
-export function redisConnection(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+/**
+ * ioredis options BullMQ asks for on every connection a worker uses.
+ * `autoPipeline`: commands issued in one tick go out in one socket write — for connections many
+ * runs share at once (run state), never for BullMQ's own, whose blocking commands must not wait
+ * behind others.
+ */
+export function redisConnection(url: string, options: { autoPipeline?: boolean } = {}): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, enableAutoPipelining: options.autoPipeline ?? false });
   // ioredis reconnects by itself; an unhandled 'error' event would only add noise (or crash) meanwhile.
   let last = 0;
   redis.on('error', (error) => {
