@@ -41,14 +41,17 @@ function findBinary(name: string): string {
   throw new Error(`${name} not found on PATH or under /usr/lib/postgresql/*/bin; install PostgreSQL to run these tests`);
 }
 
-/** Under root, runs the command as the postgres user; otherwise as ourselves. */
+/**
+ * Under root, runs the command as the postgres user (spawned with its uid and gid, not through
+ * `runuser`: a wrapper does not pass SIGINT on, and killing it left the server running); otherwise as ourselves.
+ */
 function asServerUser(command: string, args: string[]): [string, string[], { uid?: number; gid?: number }] {
   if (process.getuid?.() !== 0) return [command, args, {}];
   const entry = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const uid = Number(entry.stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   if (!Number.isInteger(uid) || entry.status !== 0) throw new Error('Running as root but there is no "postgres" user to run the server as');
-  return ['runuser', ['-u', 'postgres', '--', command, ...args], { uid, gid }];
+  return [command, args, { uid, gid }];
 }
 
 async function waitForServer(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
@@ -86,8 +89,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const [, , owner] = asServerUser('true', []);
   if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
 
-  const [initCommand, initArgs] = asServerUser(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8' });
+  const [initCommand, initArgs, user] = asServerUser(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8', ...user, cwd: dir });
   if (init.status !== 0) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${init.status}): ${init.stderr || init.stdout}`);
@@ -103,7 +106,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   let output = '';
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const launch = async () => {
-    child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...user, cwd: dir });
     child.stderr!.on('data', (chunk) => {
       output = (output + chunk.toString()).slice(-4000);
     });
