@@ -40,6 +40,22 @@ export function rssMb(pid: number): number {
 }
 
 /**
+ * Proportional memory (MB) of a process now: its private pages plus its share of pages it shares.
+ * Summed over a group of processes (PostgreSQL's backends sharing `shared_buffers`), PSS counts
+ * shared memory once, where summed RSS counts it once per process that touched it. 0 once it is gone.
+ *
+ * @example pssMb(process.pid) // → 80.9
+ */
+export function pssMb(pid: number): number {
+  try {
+    const match = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * The pid and every live descendant of it (PostgreSQL forks a backend per
  * connection; `runuser` and the node launcher sit between us and servers).
  *

@@ -8,7 +8,7 @@
 import './instant-smtp';
 import { startServices } from '../../examples/services';
 import { DeliveryWatch, fire, loadEvent } from './load';
-import { redisMemoryMb, rssMb } from './probe';
+import { pssMb, redisMemoryMb, rssMb } from './probe';
 import { fmt, table } from './stats';
 import { SEGMENT_SECRET, startSwitchyard, type SystemOptions } from './systems';
 
@@ -92,7 +92,12 @@ export async function benchSoak(options: SoakOptions = {}, log: (line: string) =
       for (const group of roles) {
         if (group.name === 'redis') continue;
         const pids = group.pids();
-        if (group.name === 'postgres') mb['postgres RSS (all processes)'] = pids.reduce((sum, pid) => sum + rssMb(pid), 0);
+        if (group.name === 'postgres') {
+          // Both: the RSS sum counts shared_buffers once per backend that touched them, so it rises as
+          // backends warm up; PSS counts shared pages once and is the group's real footprint.
+          mb['postgres RSS (all processes)'] = pids.reduce((sum, pid) => sum + rssMb(pid), 0);
+          mb['postgres PSS (all processes)'] = pids.reduce((sum, pid) => sum + pssMb(pid), 0);
+        }
         else pids.forEach((pid, i) => (mb[`${group.name}${pids.length > 1 ? ` ${i + 1}` : ''} RSS`] = rssMb(pid)));
       }
       mb['redis used_memory'] = await redisMemoryMb(redis);
