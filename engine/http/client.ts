@@ -10,6 +10,7 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../nodes/sdk';
 import { ConnectionPool } from './connection-pool';
+import { withDeadline } from './deadline';
 import { OutboundGuard, type OutboundGuardOptions } from './guard';
 
 export interface HttpClientOptions extends OutboundGuardOptions {
@@ -91,16 +92,8 @@ export class GuardedHttpClient implements HttpClient {
     } catch {
       throw Object.assign(new Error(`${this.caller}: "${req.url}" is not a valid URL`), { retryable: false });
     }
-    // One controller per request, aborted by the caller's signal or by the time limit. Not
-    // AbortSignal.any and AbortSignal.timeout: those keep weak references, a registry and a
-    // timer each, a measurable share of an HTTP step's cost (docs/performance.md).
     const limitMs = Math.min(req.timeoutMs ?? Infinity, this.timeoutMs);
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException(`no answer within ${limitMs} ms`, 'TimeoutError')), limitMs);
-    timer.unref();
-    const forward = () => deadline.abort(req.signal?.reason);
-    if (req.signal?.aborted) forward();
-    else req.signal?.addEventListener('abort', forward, { once: true });
+    const deadline = withDeadline(req.signal, limitMs, () => new DOMException(`no answer within ${limitMs} ms`, 'TimeoutError'), { unref: true });
     try {
       let hop: Hop = { url, method: (req.method || 'GET').toUpperCase(), headers: lowerCaseKeys(req.headers), body: req.body };
       for (let redirects = 0; ; redirects++) {
@@ -113,8 +106,7 @@ export class GuardedHttpClient implements HttpClient {
         hop = this.nextHop(hop, response.status, location);
       }
     } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', forward);
+      deadline.done();
     }
   }
 

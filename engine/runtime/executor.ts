@@ -5,6 +5,7 @@
  * machine event that describes what happened; it never touches the run
  * context itself.
  */
+import { withDeadline } from '../http/deadline';
 import type { HttpClient, LazyExpression, NodeLogger, NodeOutput, NodeRunResult } from '../../nodes/sdk';
 import { isWait } from '../../nodes/sdk';
 import type { CompiledEdge, CompiledNode, CompiledScenario, CompiledValue } from './compile';
@@ -195,16 +196,8 @@ export async function executeStep(
   // Pure nodes cannot hang (their expressions have time limits), so they skip the timer and the
   // combined signal — a measurable share of a transform step's cost.
   const timed = !node.type.pure || node.definition.timeoutMs !== undefined;
-  // One controller for the step, aborted by its timer or by the run's signal. Not AbortSignal.any: that
-  // keeps weak references and a registry per call, a measurable share of an HTTP step's cost.
-  const step = timed ? new AbortController() : undefined;
-  const timer = timed ? setTimeout(() => step!.abort(new StepTimeoutError(timeoutMs)), timeoutMs) : undefined;
-  const forwardAbort = () => step!.abort(runSignal.reason);
-  if (step) {
-    if (runSignal.aborted) forwardAbort();
-    else runSignal.addEventListener('abort', forwardAbort, { once: true });
-  }
-  const signal = step ? step.signal : runSignal;
+  const deadline = timed ? withDeadline(runSignal, timeoutMs, () => new StepTimeoutError(timeoutMs)) : undefined;
+  const signal = deadline?.signal ?? runSignal;
   try {
     const config = node.definition.disabled ? {} : checkResolved(node, await resolveValue(node.config, { ...scope, secrets: services.secrets }));
     const result = node.definition.disabled
@@ -260,8 +253,7 @@ export async function executeStep(
     }
     return { type: 'STEP.FAILED', tokenId: token.id, error: failure, attempts: attempt, startedAt, finishedAt, errorEdges };
   } finally {
-    if (timer) clearTimeout(timer);
-    if (step) runSignal.removeEventListener('abort', forwardAbort);
+    deadline?.done();
   }
 }
 

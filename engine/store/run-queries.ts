@@ -45,12 +45,27 @@ interface StepRow {
 const iso = (d: Date | string) => new Date(d).toISOString();
 const ms = (value: number | undefined) => (value === undefined ? null : Math.round(value));
 
-/** Runs per INSERT: 14 parameters each, well under PostgreSQL's 65,535 per statement. */
+/** Runs per INSERT: 13 parameters each, well under PostgreSQL's 65,535 per statement. */
 const RUNS_PER_STATEMENT = 500;
-const RUN_COLUMNS = 'id, scenario_id, version, status, trigger, parent_run_id, input, error, waits, started_at, finished_at, duration_ms, steps, updated_at';
-const RUN_CASTS = ['text', 'text', 'integer', 'text', 'text', 'text', 'jsonb', 'jsonb', 'jsonb', 'timestamptz', 'timestamptz', 'integer', 'json'];
 
 const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/** The columns of a run's row, each with its type and how it is read off the record: one list, so they cannot drift apart. */
+const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord) => unknown]> = [
+  ['id', 'text', (r) => r.id],
+  ['scenario_id', 'text', (r) => r.scenarioId],
+  ['version', 'integer', (r) => r.version],
+  ['status', 'text', (r) => r.status],
+  ['trigger', 'text', (r) => r.trigger ?? null],
+  ['parent_run_id', 'text', (r) => r.parentRunId ?? null],
+  ['input', 'jsonb', (r) => jsonOrNull(r.input)],
+  ['error', 'jsonb', (r) => jsonOrNull(r.error)],
+  ['waits', 'jsonb', (r) => JSON.stringify(r.waits ?? [])],
+  ['started_at', 'timestamptz', (r) => r.startedAt],
+  ['finished_at', 'timestamptz', (r) => r.finishedAt ?? null],
+  ['duration_ms', 'integer', (r) => ms(r.durationMs)],
+  ['steps', 'json', (r) => JSON.stringify(r.steps)],
+];
 
 /**
  * Upserts runs with all their steps in one statement per 500 runs: the
@@ -68,16 +83,9 @@ export async function saveRuns(client: SqlClient, given: RunRecord[]): Promise<v
   const runs = [...new Map(given.map((r) => [r.id, r])).values()];
   const write = async (db: SqlQueryable, chunk: RunRecord[]) => {
     const params: unknown[] = [];
-    const tuples = chunk.map((run) => {
-      const values = [
-        run.id, run.scenarioId, run.version, run.status, run.trigger ?? null, run.parentRunId ?? null, jsonOrNull(run.input), jsonOrNull(run.error),
-        JSON.stringify(run.waits ?? []), run.startedAt, run.finishedAt ?? null, ms(run.durationMs), JSON.stringify(run.steps),
-      ];
-      const placeholders = values.map((value, i) => `$${params.push(value)}::${RUN_CASTS[i]}`);
-      return `(${placeholders.join(', ')}, now())`;
-    });
+    const tuples = chunk.map((run) => `(${RUN_FIELDS.map(([, type, value]) => `$${params.push(value(run))}::${type}`).join(', ')}, now())`);
     await db.query(
-      `INSERT INTO runs (${RUN_COLUMNS}) VALUES ${tuples.join(', ')}
+      `INSERT INTO runs (${RUN_FIELDS.map(([column]) => column).join(', ')}, updated_at) VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, trigger = EXCLUDED.trigger, parent_run_id = EXCLUDED.parent_run_id,
          input = EXCLUDED.input, error = EXCLUDED.error, waits = EXCLUDED.waits, version = EXCLUDED.version,
          finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, steps = EXCLUDED.steps, updated_at = now()`,
@@ -138,8 +146,8 @@ export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | 
 }
 
 /** Everything but the steps, which a page of runs does not show. */
-const SUMMARY_COLUMNS = ['id', 'scenario_id', 'version', 'status', 'trigger', 'parent_run_id', 'input', 'error', 'waits', 'started_at', 'finished_at', 'duration_ms']
-  .map((c) => `r.${c}`)
+const SUMMARY_COLUMNS = RUN_FIELDS.filter(([column]) => column !== 'steps')
+  .map(([column]) => `r.${column}`)
   .join(', ');
 
 /** Newest first, filtered, one page; the cursor is the last item's sort key. */

@@ -57,7 +57,7 @@ export function pssMb(pid: number): number {
 
 /**
  * The pid and every live descendant of it (PostgreSQL forks a backend per
- * connection; `runuser` and the node launcher sit between us and servers).
+ * connection; the node launcher sits between us and servers).
  *
  * @example processTree(postgresPid) // → [4120, 4121, 4125, …]
  */

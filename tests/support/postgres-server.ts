@@ -3,7 +3,7 @@
  * `postgres` on a free port bound to 127.0.0.1), so store tests run against a
  * real server without touching the machine's own PostgreSQL on 5432.
  * PostgreSQL refuses to run as root, so under root the server runs as the
- * `postgres` system user through `runuser`.
+ * `postgres` system user (spawned with its uid and gid).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
@@ -42,16 +42,17 @@ function findBinary(name: string): string {
 }
 
 /**
- * Under root, runs the command as the postgres user (spawned with its uid and gid, not through
- * `runuser`: a wrapper does not pass SIGINT on, and killing it left the server running); otherwise as ourselves.
+ * Under root, the postgres user's uid and gid to spawn the server binaries with (directly, not
+ * through `runuser`: a wrapper does not pass SIGINT on, and killing it left the server running);
+ * otherwise nothing, and they run as ourselves.
  */
-function asServerUser(command: string, args: string[]): [string, string[], { uid?: number; gid?: number }] {
-  if (process.getuid?.() !== 0) return [command, args, {}];
+function serverUser(): { uid?: number; gid?: number } {
+  if (process.getuid?.() !== 0) return {};
   const entry = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const uid = Number(entry.stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   if (!Number.isInteger(uid) || entry.status !== 0) throw new Error('Running as root but there is no "postgres" user to run the server as');
-  return [command, args, { uid, gid }];
+  return { uid, gid };
 }
 
 async function waitForServer(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
@@ -86,27 +87,26 @@ export async function startPostgres(): Promise<TestPostgres> {
   const postgres = findBinary('postgres');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-pg-'));
   const dataDir = path.join(dir, 'data');
-  const [, , owner] = asServerUser('true', []);
-  if (owner.uid !== undefined) chownSync(dir, owner.uid, owner.gid!);
+  const user = serverUser();
+  if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
 
-  const [initCommand, initArgs, user] = asServerUser(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
-  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8', ...user, cwd: dir });
+  const init = spawnSync(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { encoding: 'utf8', ...user, cwd: dir });
   if (init.status !== 0) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`initdb failed (${init.status}): ${init.stderr || init.stdout}`);
   }
 
   const port = await freePort();
-  const [command, args] = asServerUser(postgres, [
+  const args = [
     '-D', dataDir, '-p', String(port), '-k', dir,
     '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
     '-c', 'max_connections=50', '-c', 'shared_buffers=16MB',
-  ]);
+  ];
   let child: ChildProcess;
   let output = '';
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const launch = async () => {
-    child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...user, cwd: dir });
+    child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'pipe'], ...user, cwd: dir });
     child.stderr!.on('data', (chunk) => {
       output = (output + chunk.toString()).slice(-4000);
     });

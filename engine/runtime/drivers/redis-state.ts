@@ -41,17 +41,21 @@ redis.call('RPUSH', KEYS[1], ARGV[n + 2])
 return 1
 `;
 
+/** The connection, with `beginStep` defined on it as a script command. */
+type StateConnection = Redis & { beginStep(...args: string[]): Promise<number> };
+
 export class RedisRunStateStore implements RunStateStore {
-  private readonly redis: Redis;
+  private readonly redis: StateConnection;
   private readonly prefix: string;
   private readonly retainMs: number;
   private readonly finishedMarker: boolean;
 
   constructor(options: RedisStateOptions) {
     // Eight runs at a time share this connection: their commands of one tick share a write.
-    this.redis = redisConnection(options.redisUrl, { autoPipeline: true });
+    const redis = redisConnection(options.redisUrl, { autoPipeline: true });
     // EVALSHA: the script's text is sent (and hashed by Redis) once per connection, not per step.
-    this.redis.defineCommand('beginStep', { numberOfKeys: 2, lua: BEGIN_STEP });
+    redis.defineCommand('beginStep', { numberOfKeys: 2, lua: BEGIN_STEP });
+    this.redis = redis as StateConnection;
     this.prefix = `${options.prefix ?? '{switchyard}'}:run:`;
     this.retainMs = options.retainFinalMs ?? 86_400_000;
     this.finishedMarker = options.finishedMarker ?? false;
@@ -76,7 +80,7 @@ export class RedisRunStateStore implements RunStateStore {
   }
 
   async beginStep(runId: string, pending: RunMachineEvent[], started: RunMachineEvent): Promise<boolean> {
-    const written = await (this.redis as Redis & { beginStep(...args: string[]): Promise<number> }).beginStep(
+    const written = await this.redis.beginStep(
       this.key(runId, ':log'),
       this.key(runId, ':inbox'),
       String(pending.length),
