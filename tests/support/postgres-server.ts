@@ -5,11 +5,12 @@
  * PostgreSQL refuses to run as root, so under root the server runs as the
  * `postgres` system user (spawned with its uid and gid).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './redis-server';
 
@@ -61,6 +62,9 @@ async function waitForServer(url: string, child: ChildProcess, log: () => string
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`postgres exited with code ${child.exitCode}:\n${log()}`);
     const client = new pg.Client({ connectionString: url });
+    // A probe that loses its connection after connect() settled reports it as an 'error' event; without
+    // a listener that is an uncaught exception in the test process. The failure is handled below.
+    client.on('error', () => {});
     try {
       await client.connect();
       await client.query('select 1');
@@ -90,10 +94,14 @@ export async function startPostgres(): Promise<TestPostgres> {
   const user = serverUser();
   if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
 
-  const init = spawnSync(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { encoding: 'utf8', ...user, cwd: dir });
-  if (init.status !== 0) {
+  // Asynchronously: initdb takes seconds on a busy machine, and the test process's timers and its
+  // answers to the test runner keep running meanwhile.
+  try {
+    await promisify(execFile)(initdb, ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { encoding: 'utf8', ...user, cwd: dir });
+  } catch (error) {
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`initdb failed (${init.status}): ${init.stderr || init.stdout}`);
+    const { code, stderr, stdout } = error as { code?: number; stderr?: string; stdout?: string };
+    throw new Error(`initdb failed (${code}): ${stderr || stdout || String(error)}`, { cause: error });
   }
 
   const port = await freePort();
