@@ -23,7 +23,7 @@ import type { ExecutorServices } from './executor';
 import { createRunMachine } from './machine';
 import { RunOrchestrator, type CompiledVersion } from './orchestrator';
 import type { QueueDriver } from './queue-driver';
-import { runRecordOf } from './record';
+import { redactRecord, runRecordOf } from './record';
 import { redactor } from './redact';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import type { RunEventBus, RunHistory, RunRecord, ScenarioSource, SecretSource, StartRunRequest } from './types';
@@ -226,7 +226,7 @@ export class Engine {
     if (!run) return this.options.history?.getRun?.(runId);
     const record = runRecordOf(run.actor.context);
     run.actor.stop();
-    return redactor(await this.secrets())(record) as RunRecord;
+    return redactRecord(record, redactor(await this.secrets()));
   }
 
   /**

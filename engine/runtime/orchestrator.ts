@@ -177,8 +177,10 @@ export class RunOrchestrator {
     // History first, then the checkpoint that lets a final run's live state expire: a run is never in
     // neither place. Should the history write fail (or the process die here), the live state is not
     // final yet, so the job's retry replays the segment from its log and writes the history again.
-    // The trigger bundle is recorded as received; a secret value in it is redacted like any other.
-    if (!wasFinal || job.start) await this.deps.history?.saveRun(redactor(services.secrets)(runRecordOf(ctx())) as ReturnType<typeof runRecordOf>);
+    // The trigger bundle is recorded as received; a secret value in it is redacted like any other — by the
+    // store, in the JSON it writes (a step's output was redacted when the step ran, but a node may have changed
+    // an object in place since, so the whole record is looked through).
+    if (!wasFinal || job.start) await this.deps.history?.saveRun(runRecordOf(ctx()), redactor(services.secrets));
     // An incomplete run is final for now but may be resumed, so its state must not expire.
     await state.checkpoint(runId, run.actor.persisted(), final && status !== 'incomplete');
     run.actor.stop();

@@ -1,7 +1,8 @@
 /** The run record (what the CLI prints and the API returns), read off a run's context. */
 import type { RunContext } from './dataflow';
 import { statusOf, waitsOf } from './dataflow';
-import type { RunRecord, StepRecord } from './types';
+import type { Redact } from './redact';
+import type { RunRecord, StepRecord, WaitRecord } from './types';
 
 /**
  * A run's output: that of its last step that succeeded (or went on with a substitute).
@@ -33,5 +34,34 @@ export function runRecordOf(ctx: RunContext): RunRecord {
     waits: waitsOf(ctx),
     trigger: ctx.triggerKind,
     parentRunId: ctx.parentRunId,
+  };
+}
+
+/**
+ * What a step holds of the world — input, output, error, note — redacted. Its ids and timestamps are
+ * the engine's own and stay as they are, whatever a short secret (a "2026") happens to match.
+ */
+export function redactStep(step: StepRecord, redact: Redact): StepRecord {
+  return { ...step, input: redact(step.input), output: redact(step.output), error: redact(step.error) as StepRecord['error'], note: redact(step.note) as string | undefined };
+}
+
+/** A wait's message redacted (it may have been rendered from a template). */
+export function redactWait(wait: WaitRecord, redact: Redact): WaitRecord {
+  return { ...wait, message: redact(wait.message) as string | undefined };
+}
+
+/**
+ * The run record with everything it holds of the world redacted (see {@link redactStep}).
+ *
+ * @example redactRecord(runRecordOf(ctx), redactor(secrets))
+ */
+export function redactRecord(run: RunRecord, redact: Redact): RunRecord {
+  return {
+    ...run,
+    input: redact(run.input),
+    output: redact(run.output),
+    error: redact(run.error) as RunRecord['error'],
+    steps: run.steps.map((s) => redactStep(s, redact)),
+    waits: run.waits.map((w) => redactWait(w, redact)),
   };
 }

@@ -5,16 +5,22 @@
 
 export type Redact = (value: unknown) => unknown;
 
+/** A redactor for values, which can also tell whether JSON text about to be stored holds a secret at all. */
+export interface Redactor extends Redact {
+  /** Whether a secret (as JSON text escapes it) appears anywhere in `text`. */
+  finds(text: string): boolean;
+}
+
 export const REDACTED = '[redacted]';
 
-const identity: Redact = (value) => value;
+const identity: Redactor = Object.assign((value: unknown) => value, { finds: () => false });
 
 /**
  * One redactor per secrets object: the engine hands the same object to every
  * step of a segment (and the vault the same one until a secret changes), so
  * the sorting and escaping below happen once, not per step.
  */
-const built = new WeakMap<Record<string, string>, Redact>();
+const built = new WeakMap<Record<string, string>, Redactor>();
 
 /**
  * Builds a redactor for a set of secrets. Values shorter than 4 characters
@@ -22,7 +28,7 @@ const built = new WeakMap<Record<string, string>, Redact>();
  *
  * @example redactor({ TOKEN: 's3cret' })({ auth: 'Bearer s3cret' }) // → { auth: 'Bearer [redacted]' }
  */
-export function redactor(secrets: Record<string, string>): Redact {
+export function redactor(secrets: Record<string, string>): Redactor {
   const known = built.get(secrets);
   if (known) return known;
   const redact = build(secrets);
@@ -30,7 +36,7 @@ export function redactor(secrets: Record<string, string>): Redact {
   return redact;
 }
 
-function build(secrets: Record<string, string>): Redact {
+function build(secrets: Record<string, string>): Redactor {
   const values = Object.values(secrets).filter((v) => typeof v === 'string' && v.length >= 4).sort((a, b) => b.length - a.length);
   if (values.length === 0) return identity;
   // As a secret appears inside JSON text: quotes, backslashes and control characters escaped.
@@ -40,11 +46,23 @@ function build(secrets: Record<string, string>): Redact {
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
     return out;
   };
-  return (value) => {
+  // Strings and keys only: a secret such as "12345" or "true" also matches JSON text that is a number
+  // or a literal, which must stay as it is (replacing it there made the text unreadable).
+  const scrubDeep = (value: unknown): unknown => {
+    if (typeof value === 'string') return scrub(value);
+    if (Array.isArray(value)) return value.map(scrubDeep);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k), scrubDeep(v)]));
+    return value;
+  };
+  // One pass over the JSON text tells whether a secret is anywhere in the value: almost always not.
+  const holdsSecret = (text: string) => needles.some((s) => text.includes(s));
+  const redact: Redact = (value) => {
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
     if (typeof value === 'string') return scrub(value);
     const text = JSON.stringify(value);
-    if (text === undefined || !needles.some((s) => text.includes(s))) return value;
-    return JSON.parse(scrub(text));
+    if (text === undefined || !holdsSecret(text)) return value;
+    // Parsed back as JSON first, so what is redacted is exactly what would be stored.
+    return scrubDeep(JSON.parse(text));
   };
+  return Object.assign(redact, { finds: holdsSecret });
 }

@@ -4,6 +4,7 @@
  * small I/O interfaces the orchestrator is written against.
  */
 import type { Scenario } from '../scenario/schema';
+import type { Redactor } from './redact';
 
 export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'incomplete' | 'cancelled';
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'ignored' | 'resumed' | 'waiting' | 'stopped' | 'broken';
@@ -94,8 +95,13 @@ export interface SecretSource {
 
 /** A sink for run history (the SQL store); written at segment ends, read by the API. */
 export interface RunHistory {
-  /** Upserts the run and its steps. Called at the end of every run segment. */
-  saveRun(run: RunRecord): Promise<void>;
+  /**
+   * Upserts the run and its steps. Called at the end of every run segment.
+   * With `redact`, the record is as the engine holds it and the store redacts
+   * the JSON it writes (the engine would otherwise serialize the record once
+   * more only to look for secrets).
+   */
+  saveRun(run: RunRecord, redact?: Redactor): Promise<void>;
   /** Reads a run back (used when its live state has expired). */
   getRun?(runId: string): Promise<RunRecord | undefined>;
   /** Stores a file a step produced (see NodeContext.saveArtifact). */

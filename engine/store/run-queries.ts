@@ -3,8 +3,9 @@
  * statements, reading it back in the shape the CLI prints, and paging the
  * run list newest first.
  */
+import type { Redactor } from '../runtime/redact';
 import type { RunRecord, RunStatus, StepRecord } from '../runtime/types';
-import { runOutputOf } from '../runtime/record';
+import { redactStep, redactWait, runOutputOf } from '../runtime/record';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { SqlClient, SqlQueryable } from './sql-client';
 import type { RunListQuery, RunPage, RunSummary } from './store';
@@ -48,24 +49,47 @@ const ms = (value: number | undefined) => (value === undefined ? null : Math.rou
 /** Runs per INSERT: 13 parameters each, well under PostgreSQL's 65,535 per statement. */
 const RUNS_PER_STATEMENT = 500;
 
-const jsonOrNull = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+/**
+ * `value` as stored JSON. When the run came with its redactor and a secret shows anywhere in the text,
+ * `worldData` gives the value with what it holds of the world (inputs, outputs, errors, messages) redacted;
+ * ids and timestamps are the engine's own and stay as they are, whatever a short secret matches.
+ */
+function stored<T>(value: T, redact: Redactor | undefined, worldData: (value: T, redact: Redactor) => unknown): string {
+  const text = JSON.stringify(value);
+  return redact?.finds(text) ? JSON.stringify(worldData(value, redact)) : text;
+}
+
+const storedOrNull = (value: unknown, redact: Redactor | undefined) =>
+  value === undefined || value === null ? null : stored(value, redact, (v, scrub) => scrub(v));
+
+const storedSteps = (steps: StepRecord[], redact: Redactor | undefined) =>
+  stored(steps, redact, (all, scrub) => all.map((s) => redactStep(s, scrub)));
+
+const storedWaits = (waits: RunRecord['waits'], redact: Redactor | undefined) =>
+  stored(waits, redact, (all, scrub) => all.map((w) => redactWait(w, scrub)));
 
 /** The columns of a run's row, each with its type and how it is read off the record: one list, so they cannot drift apart. */
-const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord) => unknown]> = [
+const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord, redact: Redactor | undefined) => unknown]> = [
   ['id', 'text', (r) => r.id],
   ['scenario_id', 'text', (r) => r.scenarioId],
   ['version', 'integer', (r) => r.version],
   ['status', 'text', (r) => r.status],
   ['trigger', 'text', (r) => r.trigger ?? null],
   ['parent_run_id', 'text', (r) => r.parentRunId ?? null],
-  ['input', 'jsonb', (r) => jsonOrNull(r.input)],
-  ['error', 'jsonb', (r) => jsonOrNull(r.error)],
-  ['waits', 'jsonb', (r) => JSON.stringify(r.waits ?? [])],
+  ['input', 'jsonb', (r, redact) => storedOrNull(r.input, redact)],
+  ['error', 'jsonb', (r, redact) => storedOrNull(r.error, redact)],
+  ['waits', 'jsonb', (r, redact) => storedWaits(r.waits ?? [], redact)],
   ['started_at', 'timestamptz', (r) => r.startedAt],
   ['finished_at', 'timestamptz', (r) => r.finishedAt ?? null],
   ['duration_ms', 'integer', (r) => ms(r.durationMs)],
-  ['steps', 'json', (r) => JSON.stringify(r.steps)],
+  ['steps', 'json', (r, redact) => storedSteps(r.steps, redact)],
 ];
+
+/** A run to write, with the redactor for its JSON when the engine left that to the store. */
+export interface RunToSave {
+  run: RunRecord;
+  redact?: Redactor;
+}
 
 /**
  * Upserts runs with all their steps in one statement per 500 runs: the
@@ -77,13 +101,13 @@ const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord) =
  * the database parses every document once. The same run given twice is
  * written once, as last given.
  *
- * @example await saveRuns(client, [record]);
+ * @example await saveRuns(client, [record, { run: live, redact: redactor(secrets) }]);
  */
-export async function saveRuns(client: SqlClient, given: RunRecord[]): Promise<void> {
-  const runs = [...new Map(given.map((r) => [r.id, r])).values()];
-  const write = async (db: SqlQueryable, chunk: RunRecord[]) => {
+export async function saveRuns(client: SqlClient, given: Array<RunRecord | RunToSave>): Promise<void> {
+  const runs = [...new Map(given.map((g) => ('run' in g ? g : { run: g })).map((g) => [g.run.id, g])).values()];
+  const write = async (db: SqlQueryable, chunk: RunToSave[]) => {
     const params: unknown[] = [];
-    const tuples = chunk.map((run) => `(${RUN_FIELDS.map(([, type, value]) => `$${params.push(value(run))}::${type}`).join(', ')}, now())`);
+    const tuples = chunk.map(({ run, redact }) => `(${RUN_FIELDS.map(([, type, value]) => `$${params.push(value(run, redact))}::${type}`).join(', ')}, now())`);
     await db.query(
       `INSERT INTO runs (${RUN_FIELDS.map(([column]) => column).join(', ')}, updated_at) VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, trigger = EXCLUDED.trigger, parent_run_id = EXCLUDED.parent_run_id,

@@ -6,12 +6,12 @@
  * the User Segmentation benchmark: a commit per run was the largest cost of
  * embedded mode (PGlite), see docs/performance.md.
  */
+import type { Redactor } from '../runtime/redact';
 import type { RunRecord } from '../runtime/types';
-import { saveRuns } from './run-queries';
+import { saveRuns, type RunToSave } from './run-queries';
 import type { SqlClient } from './sql-client';
 
-interface Pending {
-  run: RunRecord;
+interface Pending extends RunToSave {
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -31,9 +31,9 @@ export class RunWriter {
    *
    * @example await writer.save(runRecord);
    */
-  save(run: RunRecord): Promise<void> {
+  save(run: RunRecord, redact?: Redactor): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ run, resolve, reject });
+      this.queue.push({ run, redact, resolve, reject });
       this.writing ??= this.drain();
     });
   }
@@ -42,13 +42,13 @@ export class RunWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       try {
-        await saveRuns(this.client, batch.map((p) => p.run));
+        await saveRuns(this.client, batch);
         for (const p of batch) p.resolve();
       } catch (error) {
         if (batch.length === 1) batch[0].reject(error);
         else {
           // One bad run must not fail the others: write them one by one to tell which.
-          for (const p of batch) await saveRuns(this.client, [p.run]).then(p.resolve, p.reject);
+          for (const p of batch) await saveRuns(this.client, [p]).then(p.resolve, p.reject);
         }
       }
     }

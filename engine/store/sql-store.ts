@@ -2,6 +2,7 @@
  * The `Store` over SQL. One implementation for PostgreSQL and PGlite: the
  * adapters in `sql-client.ts` are the only place the two differ.
  */
+import type { Redactor } from '../runtime/redact';
 import type { RunRecord } from '../runtime/types';
 import type { Scenario } from '../scenario/schema';
 import { FINAL_RUN_STATUSES } from '../runtime/types';
@@ -151,8 +152,8 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ id: r.id, version: Number(r.version), scenario: r.document }));
   }
 
-  saveRun(run: RunRecord): Promise<void> {
-    return this.runWriter.save(run);
+  saveRun(run: RunRecord, redact?: Redactor): Promise<void> {
+    return this.runWriter.save(run, redact);
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {
