@@ -116,8 +116,8 @@ export class RunOrchestrator {
     const runId = job.runId;
     const ctx = () => run.actor.context;
     const scenarioId = ctx().scenarioId;
-    const wasFinal = FINAL_RUN_STATUSES.has(statusOf(ctx()));
-    if (!wasFinal && ctx().steps.length === 0 && ctx().queue.length === 1 && !ctx().queue[0].attempts) {
+    const statusAtStart = statusOf(ctx());
+    if (!FINAL_RUN_STATUSES.has(statusAtStart) && ctx().steps.length === 0 && ctx().queue.length === 1 && !ctx().queue[0].attempts) {
       this.publish({ type: 'run.started', runId, scenarioId, at: new Date().toISOString() });
     }
 
@@ -136,6 +136,9 @@ export class RunOrchestrator {
 
     for (const event of await this.commandEvents(run, await state.takeCommands(runId), services)) pending.push(event);
     await flush();
+    // Final before and after the commands: a job delivered again, with nothing to record or announce. A resumed
+    // (or cancelled) incomplete run is not: its history and its run.finished are written again when it ends.
+    const wasFinal = FINAL_RUN_STATUSES.has(statusAtStart) && statusOf(ctx()) === statusAtStart;
     if (ctx().version !== run.version) {
       // Resumed on a newer version: go on in a fresh segment compiled from it.
       await state.checkpoint(runId, run.actor.persisted(), false);

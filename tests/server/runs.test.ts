@@ -174,6 +174,8 @@ describe('acting on runs', () => {
     const final = await svc.engine.waitForRun(started.body.id, 10_000, { untilFinal: true });
     expect(final?.status).toBe('succeeded');
     expect(final?.steps.filter((s) => s.nodeId === 'call').at(-1)?.output).toMatchObject({ status: 200, body: { call: 2 } });
+    // The run history says so too, for when the live state is gone.
+    expect((await svc.store.getRun(started.body.id))?.status).toBe('succeeded');
 
     const again = await svc.api(`/api/runs/${started.body.id}/resume`, { method: 'POST' });
     expect(again.status).toBe(409);
