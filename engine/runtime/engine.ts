@@ -108,8 +108,10 @@ export class Engine {
     } else {
       this.driver = new MemoryQueueDriver();
       // Likewise in memory: 10,000 final snapshots of the seed scenario took ~700 MB of the embedded server.
+      // With a history store a final run leaves only the marker, as in Redis.
       const keepFinal = options.history ? FINAL_RUNS_IN_MEMORY_WITH_HISTORY : undefined;
-      this.state = options.parking ? new ParkedRunStateStore(options.parking, keepFinal) : new MemoryRunStateStore(keepFinal);
+      const marker = Boolean(options.history);
+      this.state = options.parking ? new ParkedRunStateStore(options.parking, keepFinal, marker) : new MemoryRunStateStore(keepFinal, marker);
       this.events = new MemoryEventBus();
     }
     this.http = createHttpClient(options.allowHosts ? { allowHosts: options.allowHosts } : {});

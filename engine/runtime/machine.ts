@@ -129,7 +129,7 @@ export type PersistedRunSnapshot = ReturnType<Actor<RunMachine>['getPersistedSna
  * @example
  * const run = RunActor.start(machine, { runId, scenarioId, version: 1, startedAt, input });
  * run.send({ type: 'STEP.SUCCEEDED', … });
- * store.checkpoint(runId, run.persisted());
+ * store.checkpoint(runId, () => run.persisted());
  */
 export class RunActor {
   private constructor(private readonly actor: Actor<RunMachine>) {

@@ -57,8 +57,8 @@ export class RunOrchestrator {
   async restore(runId: string, start?: RunJob['start']): Promise<LoadedRun | undefined> {
     const persisted = await this.deps.state.load(runId);
     const base = (persisted?.snapshot as { context?: RunContext } | undefined)?.context;
-    // A snapshot without a context marks a final run kept in the history (drivers/redis-state.ts): there
-    // is nothing to restore, and a job delivered again must not start the run over.
+    // A snapshot without a context (FINISHED_SNAPSHOT, run-state-store.ts) marks a final run kept in the
+    // history: there is nothing to restore, and a job delivered again must not start the run over.
     if (persisted?.snapshot && !base) return undefined;
     const scenarioId = base?.scenarioId ?? start?.scenarioId;
     const version = base?.version ?? start?.version;
@@ -141,7 +141,7 @@ export class RunOrchestrator {
     const wasFinal = FINAL_RUN_STATUSES.has(statusAtStart) && statusOf(ctx()) === statusAtStart;
     if (ctx().version !== run.version) {
       // Resumed on a newer version: go on in a fresh segment compiled from it.
-      await state.checkpoint(runId, run.actor.persisted(), false);
+      await state.checkpoint(runId, () => run.actor.persisted(), false);
       run.actor.stop();
       return { continueAt: Date.now() };
     }
@@ -185,7 +185,7 @@ export class RunOrchestrator {
     // an object in place since, so the whole record is looked through).
     if (!wasFinal || job.start) await this.deps.history?.saveRun(runRecordOf(ctx()), redactor(services.secrets));
     // An incomplete run is final for now but may be resumed, so its state must not expire.
-    await state.checkpoint(runId, run.actor.persisted(), final && status !== 'incomplete');
+    await state.checkpoint(runId, () => run.actor.persisted(), final && status !== 'incomplete');
     run.actor.stop();
     pending = [];
     const at = new Date().toISOString();

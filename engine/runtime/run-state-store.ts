@@ -20,6 +20,14 @@ export interface PersistedRun {
   events: RunMachineEvent[];
 }
 
+/**
+ * What a final run leaves in live state when a history store keeps it: a
+ * snapshot without a context. Readers find the run in the history (written
+ * before the final checkpoint); the marker still tells a job delivered again
+ * that its run is over.
+ */
+export const FINISHED_SNAPSHOT: object = Object.freeze({ finished: true });
+
 export interface RunStateStore {
   load(runId: string): Promise<PersistedRun | undefined>;
   /** Appends events to the run's log; durable once the promise resolves. */
@@ -30,8 +38,13 @@ export interface RunStateStore {
    * one round trip. Resolves false when a command waits (`started` not written).
    */
   beginStep(runId: string, pending: RunMachineEvent[], started: RunMachineEvent): Promise<boolean>;
-  /** Replaces snapshot + log with a new snapshot. A final run's state expires after `retainMs`. */
-  checkpoint(runId: string, snapshot: object, final: boolean): Promise<void>;
+  /**
+   * Replaces snapshot + log with a new snapshot. A final run's state expires after `retainMs`.
+   * `snapshot` takes the machine's persisted snapshot (a copy of the whole context); it is called
+   * at most once, before `checkpoint` returns, and not at all when the store keeps only
+   * {@link FINISHED_SNAPSHOT} for a final run.
+   */
+  checkpoint(runId: string, snapshot: () => object, final: boolean): Promise<void>;
   pushCommand(runId: string, command: RunCommand): Promise<void>;
   /** Removes and returns the pending commands. */
   takeCommands(runId: string): Promise<RunCommand[]>;

@@ -1,8 +1,9 @@
 /**
- * On BullMQ with a history store, a final run leaves Redis only a small
- * marker (`drivers/redis-state.ts`): the run reads back whole from the
- * history, the marker expires, and a job for that run delivered again does
- * not start it over.
+ * With a history store, a final run leaves its live state only a small
+ * marker — in Redis (`drivers/redis-state.ts`) and in embedded mode's memory
+ * (`drivers/memory-state.ts`): the run reads back whole from the history, the
+ * marker expires, and a job for that run delivered again does not start it
+ * over.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -11,6 +12,7 @@ import { createRegistry } from '../../nodes';
 import { Engine, MemoryScenarioSource } from '../../engine/runtime/engine';
 import { BullmqQueueDriver } from '../../engine/runtime/drivers/bullmq-queue';
 import { FINISHED } from '../../engine/runtime/drivers/redis-state';
+import type { RunStateStore } from '../../engine/runtime/run-state-store';
 import type { RunHistory, RunRecord } from '../../engine/runtime/types';
 import { scenario } from '../support/engine-harness';
 import { startRedis, type TestRedis } from '../support/redis-server';
@@ -84,5 +86,33 @@ describe('a final run on BullMQ with a history store', () => {
     // Completed and gone, not failed and waiting to be retried.
     expect(await (engine.driver as BullmqQueueDriver).queue.getJob(runId)).toBeUndefined();
     expect((await engine.getRun(runId))?.output).toEqual({ doubled: 2 });
+  });
+});
+
+describe('a final run in embedded mode with a history store', () => {
+  let engine: Engine;
+  const history = new CountingHistory();
+
+  beforeAll(async () => {
+    engine = await Engine.create({ registry: await createRegistry(), scenarios: new MemoryScenarioSource([doc]), history });
+    await engine.startWorker({ concurrency: 1 });
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('keeps only the marker in memory: reads come from the history, and the run is not started over', async () => {
+    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 4 } });
+    expect((await engine.waitForRun(runId, 10_000, { untilFinal: true }))?.output).toEqual({ doubled: 8 });
+    // What the engine keeps of the run itself (its state store is not public).
+    const state = (engine as unknown as { state: RunStateStore }).state;
+    expect((await state.load(runId))?.snapshot).toEqual({ finished: true });
+    expect(await engine.getRun(runId)).toEqual(history.runs.get(runId));
+
+    await engine.startRun({ runId, scenarioId: 'marker', version: 1, input: { n: 500 } });
+    const later = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 2 } });
+    expect((await engine.waitForRun(later, 10_000, { untilFinal: true }))?.status).toBe('succeeded');
+    expect(history.saves.get(runId)).toBe(1);
+    expect((await engine.getRun(runId))?.output).toEqual({ doubled: 8 });
   });
 });

@@ -1,13 +1,20 @@
 /** Run state in memory (embedded mode and the CLI). Final runs are kept up to a bound, oldest dropped first. */
 import type { RunMachineEvent } from '../dataflow';
-import type { PersistedRun, RunCommand, RunStateStore } from '../run-state-store';
+import { FINISHED_SNAPSHOT, type PersistedRun, type RunCommand, type RunStateStore } from '../run-state-store';
 
 export class MemoryRunStateStore implements RunStateStore {
   private readonly runs = new Map<string, PersistedRun>();
   private readonly inbox = new Map<string, RunCommand[]>();
   private readonly finals: string[] = [];
 
-  constructor(private readonly keepFinal = 10_000) {}
+  /**
+   * @param keepFinal how many final runs stay readable here, oldest dropped first
+   * @param finishedMarker a history store keeps final runs: keep only {@link FINISHED_SNAPSHOT} for them
+   */
+  constructor(
+    private readonly keepFinal = 10_000,
+    private readonly finishedMarker = false,
+  ) {}
 
   async load(runId: string): Promise<PersistedRun | undefined> {
     const run = this.runs.get(runId);
@@ -28,11 +35,11 @@ export class MemoryRunStateStore implements RunStateStore {
     return true;
   }
 
-  async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
+  async checkpoint(runId: string, snapshot: () => object, final: boolean): Promise<void> {
     // Kept as given, not copied: the orchestrator checkpoints at the end of a segment and stops the
     // machine, so nothing changes the context afterwards; `load` hands out copies. Most runs are
     // checkpointed once and never loaded again, so copying here was a clone of every run for nothing.
-    this.runs.set(runId, { snapshot, events: [] });
+    this.runs.set(runId, { snapshot: final && this.finishedMarker ? FINISHED_SNAPSHOT : snapshot(), events: [] });
     if (final) {
       this.finals.push(runId);
       while (this.finals.length > this.keepFinal) this.runs.delete(this.finals.shift()!);

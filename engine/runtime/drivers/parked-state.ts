@@ -22,12 +22,13 @@ export class ParkedRunStateStore implements RunStateStore {
   private readonly memory: MemoryRunStateStore;
   private readonly parked = new Set<string>();
 
-  /** @param keepFinal how many final runs stay readable in memory (see MemoryRunStateStore). */
+  /** @param keepFinal, finishedMarker: for final runs in memory (see MemoryRunStateStore). */
   constructor(
     private readonly lot: ParkingLot,
     keepFinal?: number,
+    finishedMarker?: boolean,
   ) {
-    this.memory = new MemoryRunStateStore(keepFinal);
+    this.memory = new MemoryRunStateStore(keepFinal, finishedMarker);
   }
 
   /**
@@ -38,7 +39,7 @@ export class ParkedRunStateStore implements RunStateStore {
   async restoreParked(): Promise<string[]> {
     const runs = await this.lot.parkedRuns();
     for (const { runId, snapshot } of runs) {
-      await this.memory.checkpoint(runId, snapshot, false);
+      await this.memory.checkpoint(runId, () => snapshot, false);
       this.parked.add(runId);
     }
     return runs.map((r) => r.runId);
@@ -56,12 +57,12 @@ export class ParkedRunStateStore implements RunStateStore {
     return this.memory.beginStep(runId, pending, started);
   }
 
-  async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
-    await this.memory.checkpoint(runId, snapshot, final);
-    const value = (snapshot as { value?: unknown }).value;
-    const parked = !final && (PARKED_STATES.has(String(value)) || hasDelayedRetry(snapshot));
-    if (parked) {
-      await this.lot.parkRun(runId, snapshot);
+  async checkpoint(runId: string, snapshot: () => object, final: boolean): Promise<void> {
+    // A run that is not final is looked at (is it parked?); a final one's snapshot is left to memory to take or not.
+    const taken = final ? undefined : snapshot();
+    await this.memory.checkpoint(runId, taken ? () => taken : snapshot, final);
+    if (taken && (PARKED_STATES.has(String((taken as { value?: unknown }).value)) || hasDelayedRetry(taken))) {
+      await this.lot.parkRun(runId, taken);
       this.parked.add(runId);
     } else if (this.parked.delete(runId)) {
       await this.lot.unparkRun(runId);

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { RunMachineEvent } from '../dataflow';
-import type { PersistedRun, RunCommand, RunStateStore } from '../run-state-store';
+import { FINISHED_SNAPSHOT, type PersistedRun, type RunCommand, type RunStateStore } from '../run-state-store';
 import { redisConnection } from './bullmq-queue';
 
 export interface RedisStateOptions {
@@ -22,11 +22,11 @@ export interface RedisStateOptions {
 }
 
 /**
- * What a final run leaves in Redis when the history keeps it: a snapshot without a context. Writing the
- * whole snapshot (every step's input and output, ≈ 25 KB for the seed scenario) was the worker's
- * largest socket write, for a state nobody read (docs/performance.md).
+ * {@link FINISHED_SNAPSHOT} as stored. Writing the whole snapshot (every step's input and output,
+ * ≈ 25 KB for the seed scenario) was the worker's largest socket write, for a state nobody read
+ * (docs/performance.md).
  */
-export const FINISHED = '{"finished":true}';
+export const FINISHED = JSON.stringify(FINISHED_SNAPSHOT);
 
 /**
  * KEYS: log, inbox. ARGV: n, n pending events, the started event. One round
@@ -90,10 +90,10 @@ export class RedisRunStateStore implements RunStateStore {
     return written === 1;
   }
 
-  async checkpoint(runId: string, snapshot: object, final: boolean): Promise<void> {
+  async checkpoint(runId: string, snapshot: () => object, final: boolean): Promise<void> {
     const tx = this.redis.multi();
-    if (final) tx.set(this.key(runId), this.finishedMarker ? FINISHED : JSON.stringify(snapshot), 'PX', this.retainMs);
-    else tx.set(this.key(runId), JSON.stringify(snapshot));
+    if (final) tx.set(this.key(runId), this.finishedMarker ? FINISHED : JSON.stringify(snapshot()), 'PX', this.retainMs);
+    else tx.set(this.key(runId), JSON.stringify(snapshot()));
     tx.del(this.key(runId, ':log'));
     await tx.exec();
   }
