@@ -56,9 +56,37 @@ function build(secrets: Record<string, string>): Redactor {
   };
   // One pass over the JSON text tells whether a secret is anywhere in the value: almost always not.
   const holdsSecret = (text: string) => needles.some((s) => text.includes(s));
+  const inText = (text: string) => values.some((s) => text.includes(s));
+  /**
+   * Whether a secret is in a string or key of a value made of JSON's own parts (plain objects, also
+   * JSONata's prototype-less ones, arrays, primitives), without writing its JSON text: a step's output
+   * is looked through at every step, and serializing it only to search it showed in the profile.
+   * Undefined for anything else (a Date, a Buffer, something too deep or cyclic): the JSON text decides.
+   */
+  const seen = (value: unknown, depth: number): boolean | undefined => {
+    if (typeof value === 'string') return inText(value);
+    if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return false;
+    if (typeof value !== 'object' || depth > 64) return undefined;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const found = seen(item, depth + 1);
+        if (found !== false) return found;
+      }
+      return false;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    for (const key of Object.keys(value)) {
+      if (inText(key)) return true;
+      const found = seen((value as Record<string, unknown>)[key], depth + 1);
+      if (found !== false) return found;
+    }
+    return false;
+  };
   const redact: Redact = (value) => {
     if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value;
     if (typeof value === 'string') return scrub(value);
+    if (seen(value, 0) === false) return value;
     const text = JSON.stringify(value);
     if (text === undefined || !holdsSecret(text)) return value;
     // Parsed back as JSON first, so what is redacted is exactly what would be stored.
