@@ -287,18 +287,30 @@ export function fastEvaluator(ast: unknown): FastEvaluator | undefined {
   return compile(ast as Node, NONE);
 }
 
+/**
+ * How deep the fast path nests. Deeper is JSONata's to evaluate, so that its own depth limit
+ * (`EvaluationLimits.maxDepth`) fails a runaway expression as before; real ones stay far above it.
+ */
+const MAX_NESTING = 32;
+let nesting = 0;
+
 function compile(node: Node, bound: Bound): FastEvaluator | undefined {
-  if (!node || typeof node !== 'object') return undefined;
-  return (
-    literalEvaluator(node) ??
-    pathEvaluator(node, bound) ??
-    variableEvaluator(node, bound) ??
-    comparisonEvaluator(node, bound) ??
-    objectEvaluator(node, bound) ??
-    arrayEvaluator(node, bound) ??
-    firstOfEvaluator(node, bound) ??
-    mergeEvaluator(node, bound) ??
-    conditionEvaluator(node, bound) ??
-    blockEvaluator(node, bound)
-  );
+  if (!node || typeof node !== 'object' || nesting >= MAX_NESTING) return undefined;
+  nesting++;
+  try {
+    return (
+      literalEvaluator(node) ??
+      pathEvaluator(node, bound) ??
+      variableEvaluator(node, bound) ??
+      comparisonEvaluator(node, bound) ??
+      objectEvaluator(node, bound) ??
+      arrayEvaluator(node, bound) ??
+      firstOfEvaluator(node, bound) ??
+      mergeEvaluator(node, bound) ??
+      conditionEvaluator(node, bound) ??
+      blockEvaluator(node, bound)
+    );
+  } finally {
+    nesting--;
+  }
 }

@@ -129,6 +129,9 @@ describe('expression fast path', () => {
       { "email": $profile.email, "channel": $profile.channel = "push" ? "push" : "email", "segment": $request.segment }
     )`;
     expect(fastEvaluator(jsonata(seed).ast()), 'a block').toBeDefined();
+    // Nesting past a real expression's depth is JSONata's, whose depth limit fails a runaway expression.
+    expect(fastEvaluator(jsonata('((1))').ast())).toBeDefined();
+    expect(fastEvaluator(jsonata('('.repeat(100) + '1' + ')'.repeat(100)).ast())).toBeUndefined();
     for (const source of ['( $merge := 1; $merge([input]) )', '$undefined.a', '( $x := input; $y )', '[input][-1]', '[input][$i]', '[input][0][0]'])
       expect(fastEvaluator(jsonata(source).ast()), source).toBeUndefined();
     for (const source of ['$.x', 'input.a[0]', 'input.a[]', 'input.*', '$count(input)', 'input.a + 1', 'value in ["a"]', 'input.a = $x', '{ input.k: 1 }', '{ "a": 1, "a": 2 }', '[input.a[0]]', '$merge(input)', '$merge([input], 1)', 'input{ "a": 1 }'])
