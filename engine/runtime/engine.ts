@@ -222,12 +222,23 @@ export class Engine {
     return runId;
   }
 
-  /** The run as it stands: live state first, history when the live state has expired. */
+  /**
+   * The run as it stands: live state first, history when the live state has expired — and, for a run
+   * still queued or in its first segment (whose live state does not hold its start yet), its job's start
+   * with the steps logged so far. Such a run reads `queued` until its first step has begun.
+   */
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const run = await this.orchestrator.restore(runId).catch(() => undefined);
-    if (!run) return this.options.history?.getRun?.(runId);
+    let run = await this.orchestrator.restore(runId).catch(() => undefined);
+    if (!run) {
+      const stored = await this.options.history?.getRun?.(runId);
+      if (stored) return stored;
+      const start = await this.driver.startOf(runId).catch(() => undefined);
+      if (start) run = await this.orchestrator.restore(runId, start).catch(() => undefined);
+      if (!run) return undefined;
+    }
     const record = runRecordOf(run.actor.context);
     run.actor.stop();
+    if (record.status === 'running' && record.steps.length === 0) record.status = 'queued';
     return redactRecord(record, redactor(await this.secrets()));
   }
 

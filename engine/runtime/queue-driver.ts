@@ -40,6 +40,11 @@ export interface QueueDriver {
   consume(processor: SegmentProcessor, options: ConsumeOptions): Promise<void>;
   /** Jobs waiting or delayed (not active). */
   depth(): Promise<number>;
+  /**
+   * How the run starts, while its creating job is queued or running: until its first segment ends,
+   * a run's live state holds its steps but not its start, so only the job can tell what the run is.
+   */
+  startOf(runId: string): Promise<RunStart | undefined>;
   /** Stops taking jobs, lets active ones finish, releases connections. */
   close(): Promise<void>;
 }

@@ -27,7 +27,7 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
   async function runOnce(doc: ReturnType<typeof scenario>, input: unknown, secrets?: Record<string, string>, parked = false) {
     const engine = await harness.engine([doc], { secrets });
     const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input });
-    const settle = parked ? (r: RunRecord) => r.status !== 'running' : undefined;
+    const settle = parked ? (r: RunRecord) => r.status !== 'queued' && r.status !== 'running' : undefined;
     return { engine, runId, record: await engine.waitForRun(runId, 30_000, { settle }) };
   }
 

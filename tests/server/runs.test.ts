@@ -17,6 +17,8 @@ const calls = new Map<string, number>();
 beforeAll(async () => {
   svc = await startTestService();
   flaky = http.createServer((req, res) => {
+    // A service that takes its time: a run calling it is in the middle of its first segment.
+    if (req.url!.startsWith('/slow')) return void setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 500);
     const count = (calls.get(req.url!) ?? 0) + 1;
     calls.set(req.url!, count);
     res.writeHead(count === 1 ? 503 : 200, { 'content-type': 'application/json' });
@@ -49,6 +51,16 @@ beforeAll(async () => {
         { id: 'call', type: 'http.request', config: { method: 'GET', url: `${flakyUrl}/{{ input.key }}` }, onError: 'break' },
       ] as any,
       edges: [{ from: 'trigger', to: 'call' }],
+    }),
+  });
+  await svc.api('/api/scenarios', {
+    body: scenarioDoc('two-calls', {
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual' },
+        { id: 'first', type: 'http.request', config: { method: 'GET', url: `${flakyUrl}/slow/first` } },
+        { id: 'second', type: 'http.request', config: { method: 'GET', url: `${flakyUrl}/slow/second` } },
+      ] as any,
+      edges: [{ from: 'trigger', to: 'first' }, { from: 'first', to: 'second' }],
     }),
   });
 });
@@ -155,6 +167,17 @@ describe('acting on runs', () => {
     const cancelled = await svc.api(`/api/runs/${body.runId}/cancel`, { method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
+  });
+
+  it('reads and cancels a run in the middle of its first steps', async () => {
+    const { body } = await svc.api('/api/scenarios/two-calls/runs', { body: {} });
+    const live = await svc.api(`/api/runs/${body.runId}`);
+    expect(live.status).toBe(200);
+    expect(['queued', 'running']).toContain(live.body.status);
+    const cancelled = await svc.api(`/api/runs/${body.runId}/cancel`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.steps.map((s: { nodeId: string }) => s.nodeId)).not.toContain('second');
   });
 
   it('retries a run as a new run with the same input', async () => {

@@ -7,6 +7,7 @@
  */
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { RunStart } from '../dataflow';
 import type { ConsumeOptions, QueueDriver, RunJob, SegmentProcessor } from '../queue-driver';
 
 export const RUN_QUEUE = 'switchyard-runs';
@@ -67,6 +68,10 @@ export class BullmqQueueDriver implements QueueDriver {
       const existing = await this.queue.getJob(job.runId);
       if (existing && (await existing.getState()) === 'delayed') await existing.promote().catch(() => undefined);
     }
+  }
+
+  async startOf(runId: string): Promise<RunStart | undefined> {
+    return ((await this.queue.getJob(runId)) as Job<RunJob> | undefined)?.data?.start;
   }
 
   async consume(processor: SegmentProcessor, options: ConsumeOptions): Promise<void> {

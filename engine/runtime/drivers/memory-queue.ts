@@ -4,6 +4,7 @@
  * run never processed twice at once, waits hold no slot — so the engine
  * behaves the same on both.
  */
+import type { RunStart } from '../dataflow';
 import type { ConsumeOptions, QueueDriver, RunJob, SegmentProcessor } from '../queue-driver';
 
 interface Entry {
@@ -16,7 +17,8 @@ export class MemoryQueueDriver implements QueueDriver {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
   private readonly ready: string[] = [];
-  private readonly active = new Map<string, AbortController>();
+  /** Runs being processed, with their job. */
+  private readonly active = new Map<string, { controller: AbortController; job: RunJob }>();
   private processor?: SegmentProcessor;
   private options?: ConsumeOptions;
   private closed = false;
@@ -72,7 +74,7 @@ export class MemoryQueueDriver implements QueueDriver {
   private async process(entry: Entry): Promise<void> {
     const runId = entry.job.runId;
     const controller = new AbortController();
-    this.active.set(runId, controller);
+    this.active.set(runId, { controller, job: entry.job });
     let continueAt: number | undefined;
     try {
       continueAt = (await this.processor!(entry.job, controller.signal)).continueAt;
@@ -83,6 +85,10 @@ export class MemoryQueueDriver implements QueueDriver {
     } finally {
       this.active.delete(runId);
     }
+    // A job queued for this run while it ran (a cancel, a decision) was passed over by `pump`, which never
+    // runs a run twice at once: it is due now.
+    const queued = this.entries.get(runId);
+    if (queued && !queued.timer && !this.ready.includes(runId)) this.arm(queued, queued.dueAt);
     if (!this.closed) {
       if (continueAt !== undefined) await this.enqueue({ runId }, { delayMs: Math.max(0, continueAt - Date.now()) });
       else await this.options?.afterComplete?.(runId);
@@ -93,6 +99,10 @@ export class MemoryQueueDriver implements QueueDriver {
 
   async depth(): Promise<number> {
     return this.entries.size;
+  }
+
+  async startOf(runId: string): Promise<RunStart | undefined> {
+    return (this.entries.get(runId)?.job ?? this.active.get(runId)?.job)?.start;
   }
 
   async close(): Promise<void> {
