@@ -48,6 +48,8 @@ export interface LoadedRun extends CompiledVersion {
   actor: RunActor;
   /** The scenario version the actor was compiled from. */
   version: number;
+  /** As the state store read it with the run (PersistedRun.commandsWaiting). */
+  commandsWaiting?: boolean;
 }
 
 export class RunOrchestrator {
@@ -71,7 +73,7 @@ export class RunOrchestrator {
         : undefined;
     if (!actor) return undefined;
     for (const event of persisted?.events ?? []) actor.send(event);
-    return { compiled, machine, vars, actor, version };
+    return { compiled, machine, vars, actor, version, commandsWaiting: persisted?.commandsWaiting };
   }
 
   private publish(event: RunEvent): void {
@@ -134,7 +136,9 @@ export class RunOrchestrator {
       await state.append(runId, batch);
     };
 
-    for (const event of await this.commandEvents(run, await state.takeCommands(runId), services)) pending.push(event);
+    // Taken here, after the version compiled: a command taken before a failed compile would be lost.
+    const commands = run.commandsWaiting === false ? [] : await state.takeCommands(runId);
+    for (const event of await this.commandEvents(run, commands, services)) pending.push(event);
     await flush();
     // Final before and after the commands: a job delivered again, with nothing to record or announce. A resumed
     // (or cancelled) incomplete run is not: its history and its run.finished are written again when it ends.

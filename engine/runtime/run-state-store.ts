@@ -18,6 +18,12 @@ export interface PersistedRun {
   snapshot?: object;
   /** Events applied after the snapshot, in order. */
   events: RunMachineEvent[];
+  /**
+   * Whether commands waited in the run's inbox when the state was read, from a store that reads both
+   * in one round trip. `false` lets a segment skip taking commands: one that arrives later stops the
+   * next `beginStep`, and brings the run back once its job is done (`hasCommands`).
+   */
+  commandsWaiting?: boolean;
 }
 
 /**
@@ -29,6 +35,7 @@ export interface PersistedRun {
 export const FINISHED_SNAPSHOT: object = Object.freeze({ finished: true });
 
 export interface RunStateStore {
+  /** The run's state, or undefined when the store holds nothing for it (a store may return an empty run instead, to say whether commands wait). */
   load(runId: string): Promise<PersistedRun | undefined>;
   /** Appends events to the run's log; durable once the promise resolves. */
   append(runId: string, events: RunMachineEvent[]): Promise<void>;

@@ -65,13 +65,15 @@ export class RedisRunStateStore implements RunStateStore {
     return `${this.prefix}${runId}${suffix}`;
   }
 
-  async load(runId: string): Promise<PersistedRun | undefined> {
-    const [[, snapshot], [, log]] = (await this.redis.multi().get(this.key(runId)).lrange(this.key(runId, ':log'), 0, -1).exec()) as [
-      [unknown, string | null],
-      [unknown, string[]],
-    ];
-    if (!snapshot && log.length === 0) return undefined;
-    return { snapshot: snapshot ? JSON.parse(snapshot) : undefined, events: log.map((e) => JSON.parse(e)) };
+  /**
+   * The snapshot, the log and whether commands wait, in one transaction: most segments find no
+   * command, and then need no second round trip to take them (docs/performance.md). A run with
+   * nothing stored comes back empty, not undefined, so that it still says whether commands wait.
+   */
+  async load(runId: string): Promise<PersistedRun> {
+    const tx = this.redis.multi().get(this.key(runId)).lrange(this.key(runId, ':log'), 0, -1).llen(this.key(runId, ':inbox'));
+    const [[, snapshot], [, log], [, waiting]] = (await tx.exec()) as [[unknown, string | null], [unknown, string[]], [unknown, number]];
+    return { snapshot: snapshot ? JSON.parse(snapshot) : undefined, events: log.map((e) => JSON.parse(e)), commandsWaiting: waiting > 0 };
   }
 
   async append(runId: string, events: RunMachineEvent[]): Promise<void> {
