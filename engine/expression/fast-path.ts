@@ -18,8 +18,9 @@
  * variables bound earlier in the same block, and conditions that are true or false.
  * Anything else (an array on the way, a missing operand, mixed types, a key
  * from the prototype, a non-object to merge, an array JSONata would splice
- * into another) answers {@link FALL_BACK}, and
- * JSONata evaluates as before — so results and errors stay JSONata's.
+ * into another) answers {@link FALL_BACK}, and JSONata evaluates as before —
+ * so results and errors stay JSONata's. Nothing nested deeper than 32 levels
+ * is taken either, so JSONata's depth limit still fails a runaway expression.
  */
 
 /** Returned when the fast path cannot give JSONata's answer itself. */
