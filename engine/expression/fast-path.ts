@@ -71,7 +71,7 @@ function variableEvaluator(node: Node, bound: Bound): FastEvaluator | undefined 
 }
 
 /** `a.b.c` from the scope, or `$v.b.c` from a bound variable. */
-function pathEvaluator(node: Node, bound: Bound = NONE): FastEvaluator | undefined {
+function pathEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   if (node.type !== 'path' || !only(node, ['type', 'steps']) || !node.steps?.length) return undefined;
   const names: string[] = [];
   const start = boundVariable(node.steps[0], bound);

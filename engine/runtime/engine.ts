@@ -229,16 +229,19 @@ export class Engine {
    */
   async getRun(runId: string): Promise<RunRecord | undefined> {
     let run = await this.orchestrator.restore(runId).catch(() => undefined);
+    // Restored from its job's start: no step recorded yet means no step has begun.
+    let fromJob = false;
     if (!run) {
       const stored = await this.options.history?.getRun?.(runId);
       if (stored) return stored;
       const start = await this.driver.startOf(runId).catch(() => undefined);
       if (start) run = await this.orchestrator.restore(runId, start).catch(() => undefined);
       if (!run) return undefined;
+      fromJob = true;
     }
     const record = runRecordOf(run.actor.context);
     run.actor.stop();
-    if (record.status === 'running' && record.steps.length === 0) record.status = 'queued';
+    if (fromJob && record.status === 'running' && record.steps.length === 0) record.status = 'queued';
     return redactRecord(record, redactor(await this.secrets()));
   }
 

@@ -37,6 +37,9 @@ const comparison = fc
   .tuple(fc.oneof(path, literal), fc.constantFrom('=', '!=', '<', '<=', '>', '>='), fc.oneof(path, literal))
   .map(([l, op, r]) => `${l} ${op} ${r}`);
 
+/** `{ k: v, … }` as expression text. */
+const objectText = (pairs: Array<[string, string]>) => `{ ${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')} }`;
+
 /** What a transform step or a node's config builds: objects and arrays of paths, literals, comparisons; `$merge`s of them. */
 const { built } = fc.letrec<{ built: string }>((tie) => ({
   built: fc.oneof(
@@ -44,7 +47,7 @@ const { built } = fc.letrec<{ built: string }>((tie) => ({
     path,
     literal,
     comparison,
-    fc.array(fc.tuple(fc.constantFrom('"a"', '"b"', '"c"', '"__proto__"'), tie('built')), { maxLength: 4 }).map((pairs) => `{ ${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
+    fc.array(fc.tuple(fc.constantFrom('"a"', '"b"', '"c"', '"__proto__"'), tie('built')), { maxLength: 4 }).map(objectText),
     fc.array(tie('built'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
     fc.array(fc.oneof(path, tie('built')), { maxLength: 3 }).map((items) => `$merge([${items.join(', ')}])`),
   ),
@@ -73,7 +76,7 @@ const { inner } = fc.letrec<{ inner: string }>((tie) => ({
       .map(([c, a, b]) => (b === null ? `${c} ? ${a}` : `${c} ? ${a} : ${b}`)),
     fc.tuple(fc.array(tie('inner'), { maxLength: 3 }), fc.constantFrom(0, 0, 0, 1, -1)).map(([items, i]) => `[${items.join(', ')}][${i}]`),
     fc.array(tie('inner'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
-    fc.uniqueArray(fc.tuple(fc.constantFrom('"a"', '"b"', '"c"'), tie('inner')), { maxLength: 3, selector: ([k]) => k }).map((pairs) => `{ ${pairs.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
+    fc.uniqueArray(fc.tuple(fc.constantFrom('"a"', '"b"', '"c"'), tie('inner')), { maxLength: 3, selector: ([k]) => k }).map(objectText),
     fc.array(tie('inner'), { maxLength: 2 }).map((items) => `$merge([${items.join(', ')}])`),
     // A block inside: its $w hides the outer one until it ends.
     fc.tuple(tie('inner'), tie('inner')).map(([w, result]) => `( $w := ${w}; ${result} )`),

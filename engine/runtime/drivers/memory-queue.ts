@@ -18,7 +18,7 @@ export class MemoryQueueDriver implements QueueDriver {
   private readonly entries = new Map<string, Entry>();
   private readonly ready: string[] = [];
   /** Runs being processed, with their job. */
-  private readonly active = new Map<string, { controller: AbortController; job: RunJob }>();
+  private readonly active = new Map<string, RunJob>();
   private processor?: SegmentProcessor;
   private options?: ConsumeOptions;
   private closed = false;
@@ -74,7 +74,7 @@ export class MemoryQueueDriver implements QueueDriver {
   private async process(entry: Entry): Promise<void> {
     const runId = entry.job.runId;
     const controller = new AbortController();
-    this.active.set(runId, { controller, job: entry.job });
+    this.active.set(runId, entry.job);
     let continueAt: number | undefined;
     try {
       continueAt = (await this.processor!(entry.job, controller.signal)).continueAt;
@@ -102,7 +102,7 @@ export class MemoryQueueDriver implements QueueDriver {
   }
 
   async startOf(runId: string): Promise<RunStart | undefined> {
-    return (this.entries.get(runId)?.job ?? this.active.get(runId)?.job)?.start;
+    return (this.entries.get(runId)?.job ?? this.active.get(runId))?.start;
   }
 
   async close(): Promise<void> {
