@@ -15,7 +15,7 @@ export function printSegmentation(rows: SegmentationRow[]): void {
   console.log(
     '\n' +
       table(
-        ['mode', 'runs/s', '× plain', 'p50 ms @½', 'p99 ms @½', 'CPU ms/run', '× plain', 'Redis cmd/run', 'cmd/step', 'peak RSS MB'],
+        ['mode', 'runs/s', '× plain', 'p50 ms @½', 'p99 ms @½', 'CPU ms/run', '× plain', 'CPU ÷ load', '× plain', 'Redis cmd/run', 'cmd/step', 'peak RSS MB'],
         rows.map((r) => [
           r.mode,
           fmt(r.runsPerSecond),
@@ -24,14 +24,16 @@ export function printSegmentation(rows: SegmentationRow[]): void {
           fmt(r.p99Ms),
           fmt(r.cpuMsPerRun, 2),
           ratio(r.ratio?.cpuMsPerRun),
+          fmt(r.cpuPerLoad, 2),
+          ratio(r.ratio?.cpuPerLoad),
           r.redisCommandsPerRun === undefined ? '–' : fmt(r.redisCommandsPerRun),
           r.redisCommandsPerStep === undefined ? '–' : fmt(r.redisCommandsPerStep, 2),
           roles(r.peakRssMb),
         ]),
       ),
   );
-  console.log('\nCPU ms per run by process role:');
-  for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${roles(r.cpuMsPerRunByRole, 2)}${r.stepsPerRun ? `   (${r.stepsPerRun} steps per run)` : ''}`);
+  console.log('\nCPU ms per run by process role (load: this benchmark process, the same work in every row):');
+  for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${roles(r.cpuMsPerRunByRole, 2)} · load ${fmt(r.loadCpuMsPerRun, 2)}${r.stepsPerRun ? `   (${r.stepsPerRun} steps per run)` : ''}`);
   const mixes = rows.filter((r) => r.redisCommandMix);
   if (mixes.length) console.log('\nRedis commands per run, top 8:');
   for (const r of mixes) console.log(`  ${r.mode.padEnd(9)} ${roles(r.redisCommandMix!, 1)}`);

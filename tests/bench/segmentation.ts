@@ -10,7 +10,9 @@
  * Each row: maximum runs/s (closed loop, `inFlight` runs at once), then p50
  * and p99 webhook-to-delivery latency at half of that rate (open loop), CPU
  * per run summed over every process of the system (Redis and PostgreSQL
- * included), Redis commands per run and per step, peak RSS per process role.
+ * included) — also divided by this process's own CPU per run, which cancels
+ * the machine's drift between rows — Redis commands per run and per step,
+ * peak RSS per process role.
  */
 import './instant-smtp';
 import { Redis } from 'ioredis';
@@ -44,6 +46,13 @@ export interface SegmentationRow {
   saturatedP50Ms: number;
   cpuMsPerRun: number;
   cpuMsPerRunByRole: Record<string, number>;
+  /**
+   * CPU per run of this benchmark process itself — the load and the stand-ins, the same work in
+   * every row — over the same window: a ruler for how fast the machine was while the row ran.
+   */
+  loadCpuMsPerRun: number;
+  /** `cpuMsPerRun` in units of `loadCpuMsPerRun`: the system's cost with the machine's drift divided out. */
+  cpuPerLoad: number;
   stepsPerRun?: number;
   redisCommandsPerRun?: number;
   redisCommandsPerStep?: number;
@@ -51,7 +60,7 @@ export interface SegmentationRow {
   redisCommandMix?: Record<string, number>;
   peakRssMb: Record<string, number>;
   lost: number;
-  ratio?: { runsPerSecond: number; cpuMsPerRun: number };
+  ratio?: { runsPerSecond: number; cpuMsPerRun: number; cpuPerLoad: number };
 }
 
 async function stepsPerRun(system: SystemUnderTest, runId: string | undefined): Promise<number | undefined> {
@@ -79,6 +88,7 @@ async function measureMode(mode: SegmentationMode, services: RunningServices, wa
     const probe = new ResourceProbe(system.groups);
     const redis: Redis | undefined = system.redis;
     let before: Awaited<ReturnType<typeof redisCommands>> | undefined;
+    let loadBefore = process.cpuUsage();
     const saturated = await closedLoop({
       hookUrl: system.hookUrl,
       secret: SEGMENT_SECRET,
@@ -88,11 +98,13 @@ async function measureMode(mode: SegmentationMode, services: RunningServices, wa
       seconds,
       inFlight: options.inFlight ?? 32,
       onMeasureStart: async () => {
+        loadBefore = process.cpuUsage();
         probe.start();
         if (redis) before = await redisCommands(redis);
       },
     });
     const resources = probe.stop();
+    const load = process.cpuUsage(loadBefore);
     const after = redis ? await redisCommands(redis) : undefined;
     const runsPerSecond = saturated.completed / saturated.seconds;
     const steps = await stepsPerRun(system, saturated.lastRunId);
@@ -105,6 +117,8 @@ async function measureMode(mode: SegmentationMode, services: RunningServices, wa
     const paced = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag: `${mode}-half`, warmupSeconds, seconds, rate: halfRate });
 
     const cpuByRole = Object.fromEntries(Object.entries(resources.cpuMs).map(([role, ms]) => [role, ms / saturated.completed]));
+    const cpuMsPerRun = Object.values(cpuByRole).reduce((a, b) => a + b, 0);
+    const loadCpuMsPerRun = (load.user + load.system) / 1000 / saturated.completed;
     return {
       mode,
       runsPerSecond,
@@ -112,8 +126,10 @@ async function measureMode(mode: SegmentationMode, services: RunningServices, wa
       p50Ms: quantile(paced.latencies, 0.5),
       p99Ms: quantile(paced.latencies, 0.99),
       saturatedP50Ms: quantile(saturated.latencies, 0.5),
-      cpuMsPerRun: Object.values(cpuByRole).reduce((a, b) => a + b, 0),
+      cpuMsPerRun,
       cpuMsPerRunByRole: cpuByRole,
+      loadCpuMsPerRun,
+      cpuPerLoad: cpuMsPerRun / loadCpuMsPerRun,
       stepsPerRun: steps,
       redisCommandsPerRun: commandsPerRun,
       redisCommandsPerStep: commandsPerRun !== undefined && steps ? commandsPerRun / steps : undefined,
@@ -146,7 +162,9 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
   }
   const plain = rows.find((r) => r.mode === 'plain');
   if (plain) {
-    for (const row of rows) row.ratio = { runsPerSecond: row.runsPerSecond / plain.runsPerSecond, cpuMsPerRun: row.cpuMsPerRun / plain.cpuMsPerRun };
+    for (const row of rows) {
+      row.ratio = { runsPerSecond: row.runsPerSecond / plain.runsPerSecond, cpuMsPerRun: row.cpuMsPerRun / plain.cpuMsPerRun, cpuPerLoad: row.cpuPerLoad / plain.cpuPerLoad };
+    }
   }
   return rows;
 }
