@@ -105,6 +105,31 @@ describe('running a scenario from the editor', () => {
     await h.screenshot(page, 'editor-run-succeeded');
   });
 
+  it("runs with the input typed in, even when the last run's input arrives after it", async () => {
+    const page = await h.newPage();
+    // The panel fetches the last run's input to prefill the box; hold that answer until the user has typed.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/\/api\/runs\?.*limit=1(&|$)/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const listed = page.waitForResponse((r) => /\/api\/runs\?.*limit=1(&|$)/.test(r.url()));
+    // Then, unless the panel sees the typed input, it fetches that run for its input.
+    const fetched = page.waitForResponse((r) => /\/api\/runs\/[^/?]+$/.test(new URL(r.url()).pathname), { timeout: 3_000 }).catch(() => undefined);
+    await page.goto(`${h.baseUrl}/scenarios/${id}`);
+    await waitForCanvas(page);
+    await page.click('[data-testid="tab-runs"]');
+    await page.fill('#run-input', JSON.stringify({ userId: 'user-typed' }));
+    release();
+    await listed;
+    await fetched;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    expect(JSON.parse(await page.inputValue('#run-input'))).toEqual({ userId: 'user-typed' });
+    const run = await runOnce(page, { userId: 'user-typed' });
+    expect(run.steps.find((s) => s.nodeId === 'n2')!.input).toEqual({ userId: 'user-typed' });
+  });
+
   it('shows the failing node in red with its error', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${id}`);

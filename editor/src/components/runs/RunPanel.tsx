@@ -3,7 +3,7 @@
  * the last run's trigger payload), the run history with status and time
  * filters, and resume/retry of the shown run.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { RunRecord } from '../../api/types';
 import { useStore } from '../../hooks/use-store';
@@ -21,6 +21,9 @@ export function RunPanel() {
   const shown = useStore(runStore, (s) => s.runId);
   const status = useStore(runStore, (s) => s.status);
   const [input, setInput] = useState<unknown>({});
+  // Whether the input was typed in since the scenario opened: the last run's input, fetched on open, must not
+  // replace what someone typed before it arrived (on a slow connection the run then went out with the old one).
+  const typed = useRef(false);
   const [filter, setFilter] = useState('');
   const [since, setSince] = useState('');
   const [runs, setRuns] = useState<RunRecord[]>([]);
@@ -37,11 +40,12 @@ export function RunPanel() {
   useEffect(() => {
     // Prefill the input with the last run's trigger payload.
     if (!scenarioId) return;
+    typed.current = false;
     api.listRuns({ scenarioId, limit: 1 }).then(async (page) => {
       const last = page.items[0];
-      if (!last) return;
+      if (!last || typed.current) return;
       const input = last.input !== undefined ? last.input : (await api.getRun(last.id)).input;
-      if (input !== undefined) setInput(input);
+      if (input !== undefined && !typed.current) setInput(input);
     }, () => undefined);
   }, [scenarioId]);
   useEffect(() => { void refresh(); }, [refresh, status]);
@@ -85,7 +89,7 @@ export function RunPanel() {
     <div className="run-panel" data-testid="run-panel">
       <div className="field">
         <label htmlFor="run-input">Input bundle (JSON)</label>
-        <JsonInput id="run-input" value={input} onChange={setInput} rows={5} />
+        <JsonInput id="run-input" value={input} onChange={(value) => { typed.current = true; setInput(value); }} rows={5} />
       </div>
       <div className="button-row">
         <button className="primary" onClick={() => void runOnce()} data-testid="run-once">▶ Run once</button>
