@@ -186,8 +186,8 @@ function arrayEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
 function firstOfEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   if (node.type !== 'unary' || node.value !== '[' || !Array.isArray(node.predicate) || !only(node, ['type', 'value', 'expressions', 'predicate'])) return undefined;
   const [filter, ...more] = node.predicate as Node[];
-  const index = (filter?.expr as Node | undefined)?.value;
-  if (more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr']) || (filter.expr as Node).type !== 'number' || !only(filter.expr as Node, ['type', 'value'])) return undefined;
+  if (!filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr']) || (filter.expr as Node | undefined)?.type !== 'number' || !only(filter.expr as Node, ['type', 'value'])) return undefined;
+  const index = (filter.expr as Node).value;
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined;
   const list = arrayEvaluator({ type: 'unary', value: '[', expressions: node.expressions }, bound);
   if (!list) return undefined;
@@ -207,11 +207,11 @@ function firstOfEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
 function conditionEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   if (node.type !== 'condition' || !only(node, ['type', 'condition', 'then', 'else'])) return undefined;
   const test = compile(node.condition as Node, bound);
+  if (!test) return undefined;
   const branch = (expression: Node | undefined): FastEvaluator =>
     expression === undefined ? () => undefined : (compile(expression, bound) ?? (() => FALL_BACK));
   const then = branch(node.then as Node);
   const otherwise = branch(node.else as Node | undefined);
-  if (!test) return undefined;
   return (scope, vars) => {
     const chosen = test(scope, vars);
     if (chosen === true) return then(scope, vars);
@@ -265,8 +265,9 @@ function mergeEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   // A function call's node carries `name: undefined` beside its procedure.
   if (!only(node, ['type', 'name', 'value', 'arguments', 'procedure']) || node.name !== undefined) return undefined;
   if (!Array.isArray(node.arguments) || node.arguments.length !== 1) return undefined;
+  // `$merge` is JSONata's function here: a block that rebinds it is not compiled (blockEvaluator).
   const list = arrayEvaluator((node.arguments as Node[])[0], bound);
-  if (!list || bound.has('merge')) return undefined;
+  if (!list) return undefined;
   return (scope, vars) => {
     const items = list(scope, vars);
     if (items === FALL_BACK) return FALL_BACK;
