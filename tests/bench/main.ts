@@ -9,7 +9,9 @@
  * `editor` (the canvas in headless Chromium, ≈ 40 s); and `soak` (not in the
  * default run). Default: engine, segmentation and editor.
  *
- * --seconds S     measured seconds per segmentation phase (default 8; warm-up --warmup 2)
+ * --seconds S     segmentation: measured seconds of each row in each round, and at half rate (default 6)
+ * --rounds N      segmentation: rounds, every row measured once per round, in turns (default 3)
+ * --warmup S      segmentation: seconds at saturation that warm each system up first (default 15)
  * --in-flight N   runs in flight while saturating (default 32)
  * --concurrency N runs each Switchyard worker takes at once (default 8)
  * --runs N        engine: runs per driver; soak: runs (default 100,000)
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     seconds: { type: 'string' },
     warmup: { type: 'string' },
+    rounds: { type: 'string' },
     'in-flight': { type: 'string' },
     concurrency: { type: 'string' },
     queued: { type: 'string' },
@@ -89,7 +92,7 @@ const systemOptions = { cpuProfDir, concurrency: count('concurrency', values.con
 if (modes.length) {
   log(`\nUser Segmentation (seed 002) — webhook to delivery, ${modes.join(', ')}`);
   const rows = await benchSegmentation(
-    { ...systemOptions, modes: modes as SegmentationMode[], seconds: count('seconds', values.seconds), warmupSeconds: count('warmup', values.warmup), inFlight: count('in-flight', values['in-flight']) },
+    { ...systemOptions, modes: modes as SegmentationMode[], seconds: count('seconds', values.seconds), rounds: count('rounds', values.rounds), warmupSeconds: count('warmup', values.warmup), inFlight: count('in-flight', values['in-flight']) },
     log,
   );
   results.segmentation = rows;

@@ -32,6 +32,8 @@ export function printSegmentation(rows: SegmentationRow[]): void {
         ]),
       ),
   );
+  console.log('\nruns/s in each round (× plain in the same round); the table gives the medians:');
+  for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${r.rounds.map((x) => `${fmt(x.runsPerSecond)}${x.ratio === undefined ? '' : ` (${ratio(x.ratio)})`}`).join(' · ')}`);
   console.log('\nCPU ms per run by process role (load: this benchmark process, the same work in every row):');
   for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${roles(r.cpuMsPerRunByRole, 2)} · load ${fmt(r.loadCpuMsPerRun, 2)}${r.stepsPerRun ? `   (${r.stepsPerRun} steps per run)` : ''}`);
   const mixes = rows.filter((r) => r.redisCommandMix);

@@ -7,6 +7,11 @@
  * - embedded: `switchyard serve` with the in-process driver;
  * - queue+1, queue+2: `switchyard serve` + 1 or 2 `switchyard worker` on BullMQ.
  *
+ * Every row's system is started and warmed up first, then the rows are
+ * measured in turns, round after round, so that each row's runs/s is
+ * compared with plain's from the same round, minutes apart at most, rather
+ * than with a plain measured while the shared machine ran at another speed.
+ *
  * Each row: maximum runs/s (closed loop, `inFlight` runs at once), then p50
  * and p99 webhook-to-delivery latency at half of that rate (open loop), CPU
  * per run summed over every process of the system (Redis and PostgreSQL
@@ -16,10 +21,10 @@
  */
 import './instant-smtp';
 import { Redis } from 'ioredis';
-import { startServices, type RunningServices } from '../../examples/services';
+import { startServices } from '../../examples/services';
 import { closedLoop, DeliveryWatch, openLoop } from './load';
 import { commandDelta, redisCommands, ResourceProbe } from './probe';
-import { quantile } from './stats';
+import { median, quantile } from './stats';
 import { SEGMENT_SECRET, startPlain, startSwitchyard, type SystemOptions, type SystemUnderTest } from './systems';
 
 export type SegmentationMode = 'plain' | 'embedded' | 'queue+1' | 'queue+2';
@@ -27,17 +32,36 @@ export const SEGMENTATION_MODES: SegmentationMode[] = ['plain', 'embedded', 'que
 
 export interface SegmentationOptions extends SystemOptions {
   modes?: SegmentationMode[];
-  /** Measured seconds of each phase (saturation, half rate). Default 8. */
+  /** Measured seconds of each row in each round, and of each row's half-rate phase. Default 6. */
   seconds?: number;
-  /** Warm-up seconds before each phase. Default 2. */
+  /** Rounds of saturation, every row measured once per round. Default 3. */
+  rounds?: number;
+  /**
+   * Seconds of saturation that warm each system up before the rounds. Default 15: a fresh Node
+   * process is still compiling its hot code for the first ~10 s of load
+   * (TurboFan on V8's helper threads), and the engine has far more of it than
+   * the plain function, so a short warm-up measures the JIT, not the engine
+   * (docs/performance.md, seventh session).
+   */
   warmupSeconds?: number;
+  /** Warm-up seconds before the half-rate phase, on processes already warm from saturation. Default 2. */
+  halfRateWarmupSeconds?: number;
   /** Runs kept in flight while saturating. Default 32. */
   inFlight?: number;
 }
 
+/** One row's saturation window in one round. */
+export interface SaturationSample {
+  runsPerSecond: number;
+  /** `runsPerSecond` ÷ plain's in the same round. */
+  ratio?: number;
+}
+
 export interface SegmentationRow {
   mode: SegmentationMode;
+  /** The median over the rounds. */
   runsPerSecond: number;
+  rounds: SaturationSample[];
   /** At half of `runsPerSecond`. */
   halfRate: number;
   p50Ms: number;
@@ -60,6 +84,7 @@ export interface SegmentationRow {
   redisCommandMix?: Record<string, number>;
   peakRssMb: Record<string, number>;
   lost: number;
+  /** `runsPerSecond`: the median of the rounds' ratios; the CPU ratios from all rounds together. */
   ratio?: { runsPerSecond: number; cpuMsPerRun: number; cpuPerLoad: number };
 }
 
@@ -77,93 +102,152 @@ async function stepsPerRun(system: SystemUnderTest, runId: string | undefined): 
   return undefined;
 }
 
-async function measureMode(mode: SegmentationMode, services: RunningServices, watch: DeliveryWatch, options: SegmentationOptions): Promise<SegmentationRow> {
-  const seconds = options.seconds ?? 8;
-  const warmupSeconds = options.warmupSeconds ?? 2;
-  const system =
-    mode === 'plain'
-      ? await startPlain(services, options)
-      : await startSwitchyard(services, { workers: mode === 'embedded' ? undefined : Number(mode.split('+')[1]) }, options);
-  try {
-    const probe = new ResourceProbe(system.groups);
-    const redis: Redis | undefined = system.redis;
-    let before: Awaited<ReturnType<typeof redisCommands>> | undefined;
-    let loadBefore = process.cpuUsage();
-    const saturated = await closedLoop({
-      hookUrl: system.hookUrl,
-      secret: SEGMENT_SECRET,
-      watch,
-      tag: `${mode}-max`,
-      warmupSeconds,
-      seconds,
-      inFlight: options.inFlight ?? 32,
-      onMeasureStart: async () => {
-        loadBefore = process.cpuUsage();
-        probe.start();
-        if (redis) before = await redisCommands(redis);
-      },
-    });
-    const resources = probe.stop();
-    const load = process.cpuUsage(loadBefore);
-    const after = redis ? await redisCommands(redis) : undefined;
-    const runsPerSecond = saturated.completed / saturated.seconds;
-    const steps = await stepsPerRun(system, saturated.lastRunId);
-    const commandsPerRun = before && after ? (after.total - before.total) / saturated.completed : undefined;
-    const mix = before && after ? commandDelta(before.byCommand, after.byCommand) : undefined;
+interface Window {
+  completed: number;
+  seconds: number;
+  lost: number;
+  lastRunId?: string;
+  latencies: number[];
+  cpuMs: Record<string, number>;
+  loadCpuMs: number;
+  peakRssMb: Record<string, number>;
+  commands?: number;
+  mix?: Record<string, number>;
+}
 
-    // Let the saturation phase drain before timing latency.
-    while (watch.pending() > 0) await new Promise((r) => setTimeout(r, 50));
-    const halfRate = runsPerSecond / 2;
-    const paced = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag: `${mode}-half`, warmupSeconds, seconds, rate: halfRate });
+/** One closed-loop window on a system: its throughput and what it cost, every process of it counted. */
+async function saturate(system: SystemUnderTest, watch: DeliveryWatch, tag: string, warmupSeconds: number, seconds: number, inFlight: number): Promise<Window> {
+  const probe = new ResourceProbe(system.groups);
+  const redis: Redis | undefined = system.redis;
+  let before: Awaited<ReturnType<typeof redisCommands>> | undefined;
+  let loadBefore = process.cpuUsage();
+  const result = await closedLoop({
+    hookUrl: system.hookUrl,
+    secret: SEGMENT_SECRET,
+    watch,
+    tag,
+    warmupSeconds,
+    seconds,
+    inFlight,
+    onMeasureStart: async () => {
+      loadBefore = process.cpuUsage();
+      probe.start();
+      if (redis) before = await redisCommands(redis);
+    },
+  });
+  const resources = probe.stop();
+  const load = process.cpuUsage(loadBefore);
+  const after = redis ? await redisCommands(redis) : undefined;
+  // Let the window drain, so the next one starts on an idle machine.
+  while (watch.pending() > 0) await new Promise((r) => setTimeout(r, 50));
+  return {
+    completed: result.completed,
+    seconds: result.seconds,
+    lost: result.lost,
+    lastRunId: result.lastRunId,
+    latencies: result.latencies,
+    cpuMs: resources.cpuMs,
+    loadCpuMs: (load.user + load.system) / 1000,
+    peakRssMb: resources.peakRssMb,
+    commands: before && after ? after.total - before.total : undefined,
+    mix: before && after ? commandDelta(before.byCommand, after.byCommand) : undefined,
+  };
+}
 
-    const cpuByRole = Object.fromEntries(Object.entries(resources.cpuMs).map(([role, ms]) => [role, ms / saturated.completed]));
-    const cpuMsPerRun = Object.values(cpuByRole).reduce((a, b) => a + b, 0);
-    const loadCpuMsPerRun = (load.user + load.system) / 1000 / saturated.completed;
-    return {
-      mode,
-      runsPerSecond,
-      halfRate,
-      p50Ms: quantile(paced.latencies, 0.5),
-      p99Ms: quantile(paced.latencies, 0.99),
-      saturatedP50Ms: quantile(saturated.latencies, 0.5),
-      cpuMsPerRun,
-      cpuMsPerRunByRole: cpuByRole,
-      loadCpuMsPerRun,
-      cpuPerLoad: cpuMsPerRun / loadCpuMsPerRun,
-      stepsPerRun: steps,
-      redisCommandsPerRun: commandsPerRun,
-      redisCommandsPerStep: commandsPerRun !== undefined && steps ? commandsPerRun / steps : undefined,
-      redisCommandMix: mix ? Object.fromEntries(Object.entries(mix).slice(0, 8).map(([k, v]) => [k, v / saturated.completed])) : undefined,
-      peakRssMb: resources.peakRssMb,
-      lost: saturated.lost + paced.lost,
-    };
-  } finally {
-    await system.close();
+const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+/** A row from its rounds (CPU and Redis counted over all of them) and its half-rate phase. */
+async function summarize(mode: SegmentationMode, system: SystemUnderTest, windows: Window[], paced: { latencies: number[]; lost: number }, halfRate: number): Promise<SegmentationRow> {
+  const completed = sumOf(windows.map((w) => w.completed));
+  const cpuByRole: Record<string, number> = {};
+  const peakRssMb: Record<string, number> = {};
+  for (const w of windows) {
+    for (const [role, ms] of Object.entries(w.cpuMs)) cpuByRole[role] = (cpuByRole[role] ?? 0) + ms / completed;
+    for (const [role, mb] of Object.entries(w.peakRssMb)) peakRssMb[role] = Math.max(peakRssMb[role] ?? 0, mb);
   }
+  const cpuMsPerRun = sumOf(Object.values(cpuByRole));
+  const loadCpuMsPerRun = sumOf(windows.map((w) => w.loadCpuMs)) / completed;
+  const steps = await stepsPerRun(system, windows.at(-1)?.lastRunId);
+  const counted = windows.every((w) => w.commands !== undefined);
+  const commandsPerRun = counted ? sumOf(windows.map((w) => w.commands!)) / completed : undefined;
+  const mix: Record<string, number> = {};
+  if (counted) for (const w of windows) for (const [command, n] of Object.entries(w.mix ?? {})) mix[command] = (mix[command] ?? 0) + n / completed;
+  const topMix = Object.entries(mix).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  return {
+    mode,
+    runsPerSecond: median(windows.map((w) => w.completed / w.seconds)),
+    rounds: windows.map((w) => ({ runsPerSecond: w.completed / w.seconds })),
+    halfRate,
+    p50Ms: quantile(paced.latencies, 0.5),
+    p99Ms: quantile(paced.latencies, 0.99),
+    saturatedP50Ms: quantile(windows.flatMap((w) => w.latencies), 0.5),
+    cpuMsPerRun,
+    cpuMsPerRunByRole: cpuByRole,
+    loadCpuMsPerRun,
+    cpuPerLoad: cpuMsPerRun / loadCpuMsPerRun,
+    stepsPerRun: steps,
+    redisCommandsPerRun: commandsPerRun,
+    redisCommandsPerStep: commandsPerRun !== undefined && steps ? commandsPerRun / steps : undefined,
+    redisCommandMix: counted ? Object.fromEntries(topMix) : undefined,
+    peakRssMb,
+    lost: sumOf(windows.map((w) => w.lost)) + paced.lost,
+  };
 }
 
 /**
- * Runs the chosen rows one after another against one set of stand-ins and
- * adds each row's ratio to plain.
+ * Starts every chosen row's system against one set of stand-ins, warms each
+ * up, measures them in turns for `rounds` rounds — in the last, each row
+ * then at half its maximum rate — and adds each row's ratio to plain.
  *
  * @example const rows = await benchSegmentation({ seconds: 5 });
  */
 export async function benchSegmentation(options: SegmentationOptions = {}, log: (line: string) => void = () => {}): Promise<SegmentationRow[]> {
+  const seconds = options.seconds ?? 6;
+  const rounds = options.rounds ?? 3;
+  const warmupSeconds = options.warmupSeconds ?? 15;
+  const inFlight = options.inFlight ?? 32;
+  const modes = options.modes ?? SEGMENTATION_MODES;
   const services = await startServices();
   const watch = new DeliveryWatch(services);
+  const systems = new Map<SegmentationMode, SystemUnderTest>();
   const rows: SegmentationRow[] = [];
   try {
-    for (const mode of options.modes ?? SEGMENTATION_MODES) {
-      log(`  measuring ${mode} …`);
-      rows.push(await measureMode(mode, services, watch, options));
+    for (const mode of modes) {
+      log(`  starting ${mode}, then ${warmupSeconds} s at saturation to warm it up …`);
+      const system =
+        mode === 'plain'
+          ? await startPlain(services, options)
+          : await startSwitchyard(services, { workers: mode === 'embedded' ? undefined : Number(mode.split('+')[1]) }, options);
+      systems.set(mode, system);
+      await saturate(system, watch, `${mode}-warm`, 1, warmupSeconds, inFlight);
+    }
+    const windows = new Map<SegmentationMode, Window[]>(modes.map((m) => [m, []]));
+    for (let round = 1; round <= rounds; round++) {
+      log(`  round ${round} of ${rounds}: ${modes.join(', ')}${round === rounds ? ', each then at half its maximum' : ''} …`);
+      for (const mode of modes) {
+        const system = systems.get(mode)!;
+        // A second of ramp-up in each window: the 32 clients start together.
+        windows.get(mode)!.push(await saturate(system, watch, `${mode}-max${round}`, 1, seconds, inFlight));
+        if (round < rounds) continue;
+        // Latency right after the row's last window, while its processes are as warm as they were measured.
+        const halfRate = median(windows.get(mode)!.map((w) => w.completed / w.seconds)) / 2;
+        const paced = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag: `${mode}-half`, warmupSeconds: options.halfRateWarmupSeconds ?? 2, seconds, rate: halfRate });
+        rows.push(await summarize(mode, system, windows.get(mode)!, paced, halfRate));
+      }
     }
   } finally {
+    for (const system of systems.values()) await system.close();
     await services.close();
   }
   const plain = rows.find((r) => r.mode === 'plain');
   if (plain) {
     for (const row of rows) {
-      row.ratio = { runsPerSecond: row.runsPerSecond / plain.runsPerSecond, cpuMsPerRun: row.cpuMsPerRun / plain.cpuMsPerRun, cpuPerLoad: row.cpuPerLoad / plain.cpuPerLoad };
+      row.rounds.forEach((sample, i) => (sample.ratio = sample.runsPerSecond / plain.rounds[i].runsPerSecond));
+      row.ratio = {
+        runsPerSecond: median(row.rounds.map((r) => r.ratio!)),
+        cpuMsPerRun: row.cpuMsPerRun / plain.cpuMsPerRun,
+        cpuPerLoad: row.cpuPerLoad / plain.cpuPerLoad,
+      };
     }
   }
   return rows;
