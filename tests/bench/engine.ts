@@ -116,11 +116,13 @@ function finished(engine: Engine, runId: string): Promise<number> {
 
 /** Raw BullMQ: jobs that do nothing, same concurrency — the ceiling of the queue itself. */
 async function rawCeiling(redisUrl: string, jobs: number, concurrency: number): Promise<number> {
-  const queue = new Queue('raw-ceiling', { connection: redisConnection(redisUrl), defaultJobOptions: { removeOnComplete: true } });
+  const queueConnection = redisConnection(redisUrl);
+  const workerConnection = redisConnection(redisUrl);
+  const queue = new Queue('raw-ceiling', { connection: queueConnection, defaultJobOptions: { removeOnComplete: true } });
   let done = 0;
   let resolve!: () => void;
   const all = new Promise<void>((r) => (resolve = r));
-  const worker = new Worker('raw-ceiling', async () => undefined, { connection: redisConnection(redisUrl), concurrency });
+  const worker = new Worker('raw-ceiling', async () => undefined, { connection: workerConnection, concurrency });
   worker.on('completed', () => {
     if (++done === jobs) resolve();
   });
@@ -138,6 +140,9 @@ async function rawCeiling(redisUrl: string, jobs: number, concurrency: number): 
   const perSecond = jobs / ((performance.now() - started) / 1000);
   await worker.close();
   await queue.close();
+  // BullMQ leaves connections it was handed open; left alone they would try to reconnect to the closed server.
+  queueConnection.disconnect();
+  workerConnection.disconnect();
   return perSecond;
 }
 
