@@ -140,7 +140,8 @@ export class GuardedHttpClient implements HttpClient {
     const [target] = await this.guard.check(url.hostname, this.caller);
     signal.throwIfAborted();
     return new Promise<HttpResponse>((resolve, reject) => {
-      const fail = (error: Error) => reject(error);
+      // Named without an arrow, and `onAbort` from a method: see `logAt` in engine/runtime/executor.ts.
+      const fail: (error: Error) => void = reject;
       const request = (url.protocol === 'https:' ? https : http).request(
         url,
         {
@@ -156,17 +157,7 @@ export class GuardedHttpClient implements HttpClient {
         },
         (res) => this.readResponse(res, hop, resolve, fail),
       );
-      const onAbort = () => {
-        const reason = signal.reason as Error | undefined;
-        const timedOut = reason?.name === 'TimeoutError';
-        request.destroy(
-          new Error(
-            timedOut
-              ? `${this.caller}: ${hop.method} ${url.origin}${url.pathname} got no answer in time`
-              : `${this.caller}: ${hop.method} ${url.origin}${url.pathname} was cancelled`,
-          ),
-        );
-      };
+      const onAbort = this.aborter(request, hop, signal);
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
       request.on('close', () => signal.removeEventListener('abort', onAbort));
@@ -176,6 +167,22 @@ export class GuardedHttpClient implements HttpClient {
       if (hop.body !== undefined) request.write(hop.body);
       request.end();
     });
+  }
+
+  /** Ends a request whose signal aborted, with an error that says whether time ran out. */
+  private aborter(request: http.ClientRequest, hop: Hop, signal: AbortSignal): () => void {
+    return () => {
+      const reason = signal.reason as Error | undefined;
+      const timedOut = reason?.name === 'TimeoutError';
+      const { url } = hop;
+      request.destroy(
+        new Error(
+          timedOut
+            ? `${this.caller}: ${hop.method} ${url.origin}${url.pathname} got no answer in time`
+            : `${this.caller}: ${hop.method} ${url.origin}${url.pathname} was cancelled`,
+        ),
+      );
+    };
   }
 
   private readResponse(res: http.IncomingMessage, hop: Hop, resolve: (r: HttpResponse) => void, fail: (e: Error) => void): void {

@@ -21,7 +21,8 @@ export function withDeadline(parent: AbortSignal | undefined, ms: number, reason
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(reason()), ms);
   if (options.unref) timer.unref();
-  const forward = () => controller.abort(parent?.reason);
+  // From a factory, not an arrow assigned to a name: see `logAt` in engine/runtime/executor.ts.
+  const forward = abortWithParent(controller, parent);
   if (parent?.aborted) forward();
   else parent?.addEventListener('abort', forward, { once: true });
   return {
@@ -31,4 +32,8 @@ export function withDeadline(parent: AbortSignal | undefined, ms: number, reason
       parent?.removeEventListener('abort', forward);
     },
   };
+}
+
+function abortWithParent(controller: AbortController, parent: AbortSignal | undefined) {
+  return () => controller.abort(parent?.reason);
 }

@@ -105,10 +105,31 @@ function normalise(result: NodeRunResult): NodeOutput[] {
   return [result as NodeOutput];
 }
 
-function nodeLogger(services: ExecutorServices, base: Record<string, unknown>, redact: Redact): NodeLogger {
-  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
+// The closures made for every step come from small module-level factories rather than arrows
+// assigned to a name: tsx compiles with esbuild's `keepNames`, which gives each such arrow an
+// `Object.defineProperty` for its name every time it is created — ≈ 1.3% of the embedded
+// server's main thread before this (docs/performance.md, seventh session).
+
+function logAt(services: ExecutorServices, base: Record<string, unknown>, redact: Redact, level: 'debug' | 'info' | 'warn' | 'error') {
+  return (message: string, data?: Record<string, unknown>) =>
     services.log(level, redact(message) as string, { ...base, ...((redact(data ?? {}) as object) ?? {}) });
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function nodeLogger(services: ExecutorServices, base: Record<string, unknown>, redact: Redact): NodeLogger {
+  return {
+    debug: logAt(services, base, redact, 'debug'),
+    info: logAt(services, base, redact, 'info'),
+    warn: logAt(services, base, redact, 'warn'),
+    error: logAt(services, base, redact, 'error'),
+  };
+}
+
+function artifactSaver(services: ExecutorServices, runId: string) {
+  return async (name: string, contentType: string, body: string | Uint8Array) => services.saveArtifact?.(runId, name, contentType, body);
+}
+
+function rejectWithReason(reject: (reason: unknown) => void, signal: AbortSignal) {
+  return () => reject(signal.reason);
 }
 
 class StepTimeoutError extends Error {
@@ -122,7 +143,7 @@ class StepTimeoutError extends Error {
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = rejectWithReason(reject, signal);
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
@@ -218,7 +239,7 @@ export async function executeStep(
               nodeId: node.id,
               settings: (compiled.scenario.settings ?? {}) as Record<string, unknown>,
               dataDirs: services.dataDirs,
-              saveArtifact: async (name, contentType, body) => services.saveArtifact?.(ctx.runId, name, contentType, body),
+              saveArtifact: artifactSaver(services, ctx.runId),
             }),
           ),
           signal,
