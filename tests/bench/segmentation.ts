@@ -104,7 +104,7 @@ async function stepsPerRun(system: SystemUnderTest, runId: string | undefined): 
 
 interface Window {
   completed: number;
-  seconds: number;
+  runsPerSecond: number;
   lost: number;
   lastRunId?: string;
   latencies: number[];
@@ -142,7 +142,7 @@ async function saturate(system: SystemUnderTest, watch: DeliveryWatch, tag: stri
   while (watch.pending() > 0) await new Promise((r) => setTimeout(r, 50));
   return {
     completed: result.completed,
-    seconds: result.seconds,
+    runsPerSecond: result.completed / result.seconds,
     lost: result.lost,
     lastRunId: result.lastRunId,
     latencies: result.latencies,
@@ -155,9 +155,11 @@ async function saturate(system: SystemUnderTest, watch: DeliveryWatch, tag: stri
 }
 
 const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
+/** A row's maximum throughput: the median of its rounds. */
+const maxRate = (windows: Window[]) => median(windows.map((w) => w.runsPerSecond));
 
 /** A row from its rounds (CPU and Redis counted over all of them) and its half-rate phase. */
-async function summarize(mode: SegmentationMode, system: SystemUnderTest, windows: Window[], paced: { latencies: number[]; lost: number }, halfRate: number): Promise<SegmentationRow> {
+async function summarize(mode: SegmentationMode, system: SystemUnderTest, windows: Window[], paced: { latencies: number[]; lost: number }): Promise<SegmentationRow> {
   const completed = sumOf(windows.map((w) => w.completed));
   const cpuByRole: Record<string, number> = {};
   const peakRssMb: Record<string, number> = {};
@@ -173,11 +175,12 @@ async function summarize(mode: SegmentationMode, system: SystemUnderTest, window
   const mix: Record<string, number> = {};
   if (counted) for (const w of windows) for (const [command, n] of Object.entries(w.mix ?? {})) mix[command] = (mix[command] ?? 0) + n / completed;
   const topMix = Object.entries(mix).sort((a, b) => b[1] - a[1]).slice(0, 8);
+  const runsPerSecond = maxRate(windows);
   return {
     mode,
-    runsPerSecond: median(windows.map((w) => w.completed / w.seconds)),
-    rounds: windows.map((w) => ({ runsPerSecond: w.completed / w.seconds })),
-    halfRate,
+    runsPerSecond,
+    rounds: windows.map((w) => ({ runsPerSecond: w.runsPerSecond })),
+    halfRate: runsPerSecond / 2,
     p50Ms: quantile(paced.latencies, 0.5),
     p99Ms: quantile(paced.latencies, 0.99),
     saturatedP50Ms: quantile(windows.flatMap((w) => w.latencies), 0.5),
@@ -230,9 +233,9 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
         windows.get(mode)!.push(await saturate(system, watch, `${mode}-max${round}`, 1, seconds, inFlight));
         if (round < rounds) continue;
         // Latency right after the row's last window, while its processes are as warm as they were measured.
-        const halfRate = median(windows.get(mode)!.map((w) => w.completed / w.seconds)) / 2;
-        const paced = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag: `${mode}-half`, warmupSeconds: options.halfRateWarmupSeconds ?? 2, seconds, rate: halfRate });
-        rows.push(await summarize(mode, system, windows.get(mode)!, paced, halfRate));
+        const rate = maxRate(windows.get(mode)!) / 2;
+        const paced = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag: `${mode}-half`, warmupSeconds: options.halfRateWarmupSeconds ?? 2, seconds, rate });
+        rows.push(await summarize(mode, system, windows.get(mode)!, paced));
       }
     }
   } finally {
