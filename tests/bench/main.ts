@@ -12,6 +12,7 @@
  * --seconds S     segmentation: measured seconds of each row in each round, and at half rate (default 6)
  * --rounds N      segmentation: rounds, every row measured once per round, in turns (default 3)
  * --warmup S      segmentation: seconds at saturation that warm each system up first (default 15)
+ * --common-turns N segmentation: turns of every row at one common rate, for CPU per run at equal load (default 2; 0: none)
  * --in-flight N   runs in flight while saturating (default 32)
  * --concurrency N runs each Switchyard worker takes at once (default 8)
  * --runs N        engine: runs per driver; soak: runs (default 100,000)
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     warmup: { type: 'string' },
     rounds: { type: 'string' },
+    'common-turns': { type: 'string' },
     'in-flight': { type: 'string' },
     concurrency: { type: 'string' },
     queued: { type: 'string' },
@@ -92,7 +94,9 @@ const systemOptions = { cpuProfDir, concurrency: count('concurrency', values.con
 if (modes.length) {
   log(`\nUser Segmentation (seed 002) — webhook to delivery, ${modes.join(', ')}`);
   const rows = await benchSegmentation(
-    { ...systemOptions, modes: modes as SegmentationMode[], seconds: count('seconds', values.seconds), rounds: count('rounds', values.rounds), warmupSeconds: count('warmup', values.warmup), inFlight: count('in-flight', values['in-flight']) },
+    { ...systemOptions, modes: modes as SegmentationMode[], seconds: count('seconds', values.seconds), rounds: count('rounds', values.rounds), warmupSeconds: count('warmup', values.warmup),
+      commonRateTurns: values['common-turns'] === '0' ? 0 : count('common-turns', values['common-turns']),
+      inFlight: count('in-flight', values['in-flight']) },
     log,
   );
   results.segmentation = rows;

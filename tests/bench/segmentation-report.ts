@@ -36,6 +36,11 @@ export function printSegmentation(rows: SegmentationRow[]): void {
   for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${r.rounds.map((x) => `${fmt(x.runsPerSecond)}${x.ratio === undefined ? '' : ` (${ratio(x.ratio)})`}`).join(' · ')}`);
   console.log('\nCPU ms per run by process role (load: this benchmark process, the same work in every row):');
   for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${roles(r.cpuMsPerRunByRole, 2)} · load ${fmt(r.loadCpuMsPerRun, 2)}${r.stepsPerRun ? `   (${r.stepsPerRun} steps per run)` : ''}`);
+  const common = rows.filter((r) => r.commonRate);
+  if (common.length) {
+    console.log(`\nCPU ms per run with every row at one rate, ${fmt(common[0].commonRate!.runsPerSecond, 1)} runs/s, each turn (× plain: median of the turns' ratios):`);
+    for (const r of common) console.log(`  ${r.mode.padEnd(9)} ${r.commonRate!.cpuMsPerRun.map((x) => fmt(x, 2)).join(' · ')}   ${ratio(r.commonRate!.ratio)}`);
+  }
   const mixes = rows.filter((r) => r.redisCommandMix);
   if (mixes.length) console.log('\nRedis commands per run, top 8:');
   for (const r of mixes) console.log(`  ${r.mode.padEnd(9)} ${roles(r.redisCommandMix!, 1)}`);

@@ -18,6 +18,13 @@
  * included) — also divided by this process's own CPU per run, which cancels
  * the machine's drift between rows — Redis commands per run and per step,
  * peak RSS per process role.
+ *
+ * Last, every row again at one common rate — half the slowest row's maximum
+ * — in turns: CPU per run there, ÷ plain's in the same turn, is the engine's
+ * cost compared at equal work per second. At saturation each row runs at its
+ * own rate, and a process's CPU per run falls as its rate rises (more work
+ * per event-loop turn, the load's included), so CPU ÷ load compares rows at
+ * unequal rates (docs/performance.md, eighth session).
  */
 import './instant-smtp';
 import { Redis } from 'ioredis';
@@ -48,6 +55,17 @@ export interface SegmentationOptions extends SystemOptions {
   halfRateWarmupSeconds?: number;
   /** Runs kept in flight while saturating. Default 32. */
   inFlight?: number;
+  /** Turns of the common-rate phase, every row once per turn. Default 2; 0 leaves the phase out. */
+  commonRateTurns?: number;
+}
+
+/** A row at the rate every row was run at in the common-rate phase. */
+export interface CommonRateSample {
+  runsPerSecond: number;
+  /** CPU per run over every process of the system, each turn. */
+  cpuMsPerRun: number[];
+  /** The median over the turns of CPU per run ÷ plain's in the same turn. */
+  ratio?: number;
 }
 
 /** One row's saturation window in one round. */
@@ -86,6 +104,8 @@ export interface SegmentationRow {
   lost: number;
   /** `runsPerSecond`: the median of the rounds' ratios; the CPU ratios from all rounds together. */
   ratio?: { runsPerSecond: number; cpuMsPerRun: number; cpuPerLoad: number };
+  /** Absent when the phase was left out. */
+  commonRate?: CommonRateSample;
 }
 
 async function stepsPerRun(system: SystemUnderTest, runId: string | undefined): Promise<number | undefined> {
@@ -152,6 +172,13 @@ async function saturate(system: SystemUnderTest, watch: DeliveryWatch, tag: stri
     commands: before && after ? after.total - before.total : undefined,
     mix: before && after ? commandDelta(before.byCommand, after.byCommand) : undefined,
   };
+}
+
+/** One open-loop window at `rate`: CPU per completed run over every process of the system. */
+async function paceAt(system: SystemUnderTest, watch: DeliveryWatch, tag: string, rate: number, seconds: number): Promise<number> {
+  const probe = new ResourceProbe(system.groups);
+  const result = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag, warmupSeconds: 1, seconds, rate, onMeasureStart: () => probe.start() });
+  return sumOf(Object.values(probe.stop().cpuMs)) / result.completed;
 }
 
 const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -238,6 +265,15 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
         rows.push(await summarize(mode, system, windows.get(mode)!, paced));
       }
     }
+    const turns = options.commonRateTurns ?? 2;
+    const rate = Math.min(...rows.map((r) => r.halfRate));
+    for (let turn = 1; turn <= turns; turn++) {
+      log(`  common rate, turn ${turn} of ${turns}: ${modes.join(', ')} at ${rate.toFixed(1)} runs/s …`);
+      for (const row of rows) {
+        const cpu = await paceAt(systems.get(row.mode)!, watch, `${row.mode}-common${turn}`, rate, seconds);
+        (row.commonRate ??= { runsPerSecond: rate, cpuMsPerRun: [] }).cpuMsPerRun.push(cpu);
+      }
+    }
   } finally {
     for (const system of systems.values()) await system.close();
     await services.close();
@@ -251,6 +287,7 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
         cpuMsPerRun: row.cpuMsPerRun / plain.cpuMsPerRun,
         cpuPerLoad: row.cpuPerLoad / plain.cpuPerLoad,
       };
+      if (row.commonRate && plain.commonRate) row.commonRate.ratio = median(row.commonRate.cpuMsPerRun.map((cpu, i) => cpu / plain.commonRate!.cpuMsPerRun[i]));
     }
   }
   return rows;
