@@ -45,18 +45,20 @@ export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetri
 
   // Events carry node ids; the node type comes from the scenario, looked up once per scenario and node.
   const nodeTypes = new Map<string, Map<string, string>>();
-  const nodeTypeOf = async (scenarioId: string, nodeId: string): Promise<string> => {
-    let types = nodeTypes.get(scenarioId);
-    if (!types?.has(nodeId)) {
-      const stored = await store.getScenario(scenarioId).catch(() => undefined);
-      types = new Map((stored?.scenario.nodes ?? []).map((n) => [n.id, n.type]));
-      if (nodeTypes.size > 1000) nodeTypes.clear();
-      nodeTypes.set(scenarioId, types);
-    }
-    return types.get(nodeId) ?? 'unknown';
+  const lookUpNodeTypes = async (scenarioId: string): Promise<Map<string, string>> => {
+    const stored = await store.getScenario(scenarioId).catch(() => undefined);
+    const types = new Map((stored?.scenario.nodes ?? []).map((n) => [n.id, n.type]));
+    if (nodeTypes.size > 1000) nodeTypes.clear();
+    nodeTypes.set(scenarioId, types);
+    return types;
+  };
+  const countStep = (event: Extract<RunEvent, { type: 'step.finished' }>, nodeType: string) => {
+    steps.inc({ status: event.status, node_type: nodeType });
+    stepDuration.observe({ node_type: nodeType }, event.durationMs / 1000);
   };
 
-  const onEvent = async (event: RunEvent) => {
+  // Synchronous unless the node's type is not known yet: a promise per step was most of what metrics cost a run.
+  const onEvent = (event: RunEvent) => {
     switch (event.type) {
       case 'run.started':
         return runsStarted.inc();
@@ -65,13 +67,19 @@ export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetri
       case 'run.finished':
         return runsFinished.inc({ status: event.status });
       case 'step.finished': {
-        const nodeType = await nodeTypeOf(event.scenarioId, event.nodeId);
-        steps.inc({ status: event.status, node_type: nodeType });
-        stepDuration.observe({ node_type: nodeType }, event.durationMs / 1000);
+        const known = nodeTypes.get(event.scenarioId)?.get(event.nodeId);
+        if (known !== undefined) return countStep(event, known);
+        void lookUpNodeTypes(event.scenarioId).then((types) => countStep(event, types.get(event.nodeId) ?? 'unknown'), () => {});
       }
     }
   };
-  const unsubscribe = engine.events.subscribe((event) => void onEvent(event).catch(() => {}));
+  const unsubscribe = engine.events.subscribe((event) => {
+    try {
+      onEvent(event);
+    } catch {
+      // Counting must never fail the run that published the event.
+    }
+  });
 
   return {
     registry,
