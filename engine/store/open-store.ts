@@ -20,7 +20,16 @@ export interface OpenStoreOptions {
   memory?: boolean;
   /** Connection pool size for PostgreSQL; default 10. */
   poolSize?: number;
+  /**
+   * How long a history write waits for more runs to share its statement, under load only
+   * (`run-writer.ts`). Default 30 ms in PGlite, where a statement costs as much as a run's data;
+   * 0 in PostgreSQL, where it does not (not measured to help there).
+   */
+  commitDelayMs?: number;
 }
+
+/** PGlite's default commit delay: five runs a statement instead of two at the benchmark's load (docs/performance.md). */
+const EMBEDDED_COMMIT_DELAY_MS = 30;
 
 async function connect(options: OpenStoreOptions): Promise<SqlClient> {
   if (options.databaseUrl) {
@@ -49,5 +58,5 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await client.close().catch(() => {});
     throw error;
   }
-  return new SqlStore(client);
+  return new SqlStore(client, { commitDelayMs: options.commitDelayMs ?? (options.databaseUrl ? 0 : EMBEDDED_COMMIT_DELAY_MS) });
 }

@@ -7,7 +7,7 @@ import type { RunRecord } from '../runtime/types';
 import type { Scenario } from '../scenario/schema';
 import { FINAL_RUN_STATUSES } from '../runtime/types';
 import { getRun, listRuns } from './run-queries';
-import { RunWriter } from './run-writer';
+import { RunWriter, type RunWriterOptions } from './run-writer';
 import type { SqlClient } from './sql-client';
 import {
   NotFoundError,
@@ -53,8 +53,12 @@ const SELECT_SCENARIO = `SELECT s.*, v.document FROM scenarios s
 export class SqlStore implements Store {
   private readonly runWriter: RunWriter;
 
-  constructor(private readonly client: SqlClient) {
-    this.runWriter = new RunWriter(client);
+  /** @param history how run history is written (group commit, `run-writer.ts`) */
+  constructor(
+    private readonly client: SqlClient,
+    history: RunWriterOptions = {},
+  ) {
+    this.runWriter = new RunWriter(client, history);
   }
 
   get kind() {
