@@ -190,9 +190,9 @@ export class Engine {
   /** Starts consuming run jobs in this process. */
   async startWorker(options: { concurrency?: number } = {}): Promise<void> {
     await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
-      // Embedded: 32, so that runs whose history waits for its group commit (up to 30 ms under load,
-      // store/run-writer.ts) do not keep the next runs waiting for a slot.
-      concurrency: options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 8),
+      // Twice what they were (16 and 8), so that runs whose history waits for its group commit (up to
+      // 30 ms under load, store/run-writer.ts) do not keep the next runs waiting for a slot.
+      concurrency: options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16),
       afterComplete: async (runId) => {
         if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });
       },

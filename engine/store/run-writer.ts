@@ -8,8 +8,9 @@
  * `commit_delay` of PostgreSQL's own group commit. It waits only when runs
  * arrive closer together than the delay, so a lone run is written at once;
  * and never past `commitBatch` runs. In PGlite a statement costs about as
- * much as a run's data in it, so five runs a statement instead of two took
- * about a tenth off the embedded server's CPU per run (eighth session).
+ * much as the runs in it, so four runs a statement instead of two took about
+ * a tenth off the embedded server's CPU per run; in PostgreSQL, a third of
+ * the database's own (docs/performance.md, fix 23).
  */
 import type { Redactor } from '../runtime/redact';
 import type { RunRecord } from '../runtime/types';

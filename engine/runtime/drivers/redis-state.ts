@@ -51,7 +51,7 @@ export class RedisRunStateStore implements RunStateStore {
   private readonly finishedMarker: boolean;
 
   constructor(options: RedisStateOptions) {
-    // Eight runs at a time share this connection: their commands of one tick share a write.
+    // The runs a worker takes at once share this connection: their commands of one tick share a write.
     const redis = redisConnection(options.redisUrl, { autoPipeline: true });
     // EVALSHA: the script's text is sent (and hashed by Redis) once per connection, not per step.
     redis.defineCommand('beginStep', { numberOfKeys: 2, lua: BEGIN_STEP });
