@@ -190,8 +190,8 @@ export class Engine {
   /** Starts consuming run jobs in this process. */
   async startWorker(options: { concurrency?: number } = {}): Promise<void> {
     await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
-      // Twice what they were (16 and 8), so that runs whose history waits for its group commit (up to
-      // 30 ms under load, store/run-writer.ts) do not keep the next runs waiting for a slot.
+      // A run holds its slot until its history is written, which under load may wait up to 30 ms for
+      // its group commit (store/run-writer.ts): enough slots that this does not hold back the next runs.
       concurrency: options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16),
       afterComplete: async (runId) => {
         if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });

@@ -57,7 +57,7 @@ export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetri
     stepDuration.observe({ node_type: nodeType }, event.durationMs / 1000);
   };
 
-  // Synchronous unless the node's type is not known yet: a promise per step was most of what metrics cost a run.
+  // Synchronous unless the node's type is not known yet: no promise and no microtask per event on the run's path.
   const onEvent = (event: RunEvent) => {
     switch (event.type) {
       case 'run.started':
