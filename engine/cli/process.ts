@@ -74,8 +74,7 @@ export async function runProcess(command: 'serve' | 'worker', args: { port?: str
     queuePrefix: env.SWITCHYARD_QUEUE_PREFIX,
     logger,
   });
-  await engine.startWorker({ concurrency });
-  logger.info({ concurrency: concurrency ?? 8 }, 'worker is taking runs');
+  logger.info({ concurrency: await engine.startWorker({ concurrency }) }, 'worker is taking runs');
   onShutdown(async () => {
     await engine.close();
     await store.close();

@@ -187,12 +187,13 @@ export class Engine {
     return entry;
   }
 
-  /** Starts consuming run jobs in this process. */
-  async startWorker(options: { concurrency?: number } = {}): Promise<void> {
+  /** Starts consuming run jobs in this process. Resolves to the runs it takes at once. */
+  async startWorker(options: { concurrency?: number } = {}): Promise<number> {
+    // A run holds its slot until its history is written, which under load may wait up to 30 ms for
+    // its group commit (store/run-writer.ts): enough slots that this does not hold back the next runs.
+    const concurrency = options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16);
     await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
-      // A run holds its slot until its history is written, which under load may wait up to 30 ms for
-      // its group commit (store/run-writer.ts): enough slots that this does not hold back the next runs.
-      concurrency: options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16),
+      concurrency,
       afterComplete: async (runId) => {
         if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });
       },
@@ -201,6 +202,7 @@ export class Engine {
     if (this.state instanceof ParkedRunStateStore) {
       for (const runId of await this.state.restoreParked()) await this.driver.enqueue({ runId });
     }
+    return concurrency;
   }
 
   /** Queues a run; it is durable once this resolves. Returns the run id. */

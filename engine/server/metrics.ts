@@ -45,12 +45,24 @@ export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetri
 
   // Events carry node ids; the node type comes from the scenario, looked up once per scenario and node.
   const nodeTypes = new Map<string, Map<string, string>>();
-  const lookUpNodeTypes = async (scenarioId: string): Promise<Map<string, string>> => {
-    const stored = await store.getScenario(scenarioId).catch(() => undefined);
-    const types = new Map((stored?.scenario.nodes ?? []).map((n) => [n.id, n.type]));
-    if (nodeTypes.size > 1000) nodeTypes.clear();
-    nodeTypes.set(scenarioId, types);
-    return types;
+  // One read of a scenario at a time: the steps of every run that finish before it answers wait for the same one.
+  const lookups = new Map<string, Promise<Map<string, string>>>();
+  const lookUpNodeTypes = (scenarioId: string): Promise<Map<string, string>> => {
+    let lookup = lookups.get(scenarioId);
+    if (!lookup) {
+      lookup = store
+        .getScenario(scenarioId)
+        .catch(() => undefined)
+        .then((stored) => {
+          const types = new Map((stored?.scenario.nodes ?? []).map((n) => [n.id, n.type]));
+          if (nodeTypes.size > 1000) nodeTypes.clear();
+          nodeTypes.set(scenarioId, types);
+          return types;
+        })
+        .finally(() => lookups.delete(scenarioId));
+      lookups.set(scenarioId, lookup);
+    }
+    return lookup;
   };
   const countStep = (event: Extract<RunEvent, { type: 'step.finished' }>, nodeType: string) => {
     steps.inc({ status: event.status, node_type: nodeType });

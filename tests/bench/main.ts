@@ -47,11 +47,11 @@ const { values } = parseArgs({
   },
 });
 
-function count(name: string, text: string | undefined): number | undefined {
+function count(name: string, text: string | undefined, { zero = false } = {}): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`--${name} must be a positive number, got "${text}"`);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zero)) {
+    console.error(`--${name} must be a ${zero ? 'non-negative' : 'positive'} number, got "${text}"`);
     process.exit(2);
   }
   return value;
@@ -95,7 +95,7 @@ if (modes.length) {
   log(`\nUser Segmentation (seed 002) — webhook to delivery, ${modes.join(', ')}`);
   const rows = await benchSegmentation(
     { ...systemOptions, modes: modes as SegmentationMode[], seconds: count('seconds', values.seconds), rounds: count('rounds', values.rounds), warmupSeconds: count('warmup', values.warmup),
-      commonRateTurns: values['common-turns'] === '0' ? 0 : count('common-turns', values['common-turns']),
+      commonRateTurns: count('common-turns', values['common-turns'], { zero: true }),
       inFlight: count('in-flight', values['in-flight']) },
     log,
   );
