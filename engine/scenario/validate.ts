@@ -93,8 +93,30 @@ function zodProblems(error: z.ZodError, prefix: Array<string | number>, nodeId?:
  */
 export function validateScenario(document: unknown, registry: NodeRegistry): ValidationResult {
   const parsed = scenarioSchema.safeParse(document);
-  if (!parsed.success) return { ok: false, problems: zodProblems(parsed.error, []) };
+  if (!parsed.success) {
+    const problems = zodProblems(parsed.error, []);
+    // A wrong envelope (format, id, name, settings) does not hide the graph's problems: when the nodes and
+    // edges are readable they are checked too, so one answer names everything there is to fix.
+    const graph = graphSchema.safeParse(document);
+    if (graph.success) problems.push(...graphProblems(graph.data, registry));
+    return { ok: false, problems };
+  }
   const scenario = parsed.data;
+  const problems = graphProblems(scenario, registry);
+  // Whole-scenario checks that node families bring (e.g. the sensitive-attribute guardrail).
+  // They assume a sound graph, so they run only when the checks above found no error.
+  if (!problems.some((p) => p.severity === 'error')) {
+    for (const check of registry.scenarioChecks()) problems.push(...check(scenario, registry));
+  }
+  return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
+}
+
+/** The parts of a scenario that the graph checks read. */
+const graphSchema = scenarioSchema.pick({ groups: true, nodes: true, edges: true });
+type Graph = Pick<Scenario, 'groups' | 'nodes' | 'edges'>;
+
+/** Problems of the groups, nodes and edges: ids, node types and configs, expressions, ports, cycles, the trigger, reachability. */
+function graphProblems(scenario: Graph, registry: NodeRegistry): Problem[] {
   const problems: Problem[] = [];
   const nodeIndex = new Map<string, number>();
   const groupIds = new Set((scenario.groups ?? []).map((g) => g.id));
@@ -205,17 +227,11 @@ export function validateScenario(document: unknown, registry: NodeRegistry): Val
     });
   }
 
-  // Whole-scenario checks that node families bring (e.g. the sensitive-attribute guardrail).
-  // They assume a sound graph, so they run only when the checks above found no error.
-  if (!problems.some((p) => p.severity === 'error')) {
-    for (const check of registry.scenarioChecks()) problems.push(...check(scenario, registry));
-  }
-
-  return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
+  return problems;
 }
 
 /** Where a run enters the graph: a start circle that leads into the trigger, else the trigger itself. */
-export function entryNodeId(scenario: Scenario, registry: NodeRegistry): string | undefined {
+export function entryNodeId(scenario: Pick<Scenario, 'nodes' | 'edges'>, registry: NodeRegistry): string | undefined {
   const trigger = scenario.nodes.find((n) => registry.get(n.type)?.behaviour === 'trigger');
   if (!trigger) return undefined;
   const start = scenario.edges.find((e) => e.to === trigger.id && registry.get(scenario.nodes.find((n) => n.id === e.from)?.type ?? '')?.behaviour === 'start');

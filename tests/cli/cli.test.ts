@@ -35,7 +35,8 @@ describe('switchyard CLI', () => {
     await writeFile(
       file,
       JSON.stringify({
-        format: 'switchyard/scenario@1',
+        // A wrong envelope does not hide the graph's problems: all are named in one pass.
+        format: 'switchyard/scenario@0',
         id: 'broken',
         name: 'Broken',
         nodes: [
@@ -49,6 +50,7 @@ describe('switchyard CLI', () => {
     );
     const result = await switchyard(['validate', file]);
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain('format: format must be "switchyard/scenario@1"');
     expect(result.stderr).toContain('nodes[1].config.url: Only http and https URLs are allowed');
     expect(result.stderr).toMatch(/nodes\[2\]\.config\.expression: JSONata: .*\(at character 9\)/);
     expect(result.stderr).toContain('nodes[3].type: Unknown node type "no.such.type"');

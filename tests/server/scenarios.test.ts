@@ -71,6 +71,17 @@ describe('scenarios API', () => {
     expect(stored.body.scenario.name).toBe('Scenario intact');
   });
 
+  it('names the envelope and the graph problems of one bad PUT together, and keeps the stored version', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('together') });
+    const { format: _dropped, ...noFormat } = scenarioDoc('together', { nodes: [{ id: 'trigger', type: 'trigger.manual' }, { id: 'double', type: 'no.such.type' }] as any });
+    const bad = await svc.api('/api/scenarios/together', { method: 'PUT', body: noFormat });
+    expect(bad.status).toBe(400);
+    expect(expectErrorShape(bad.body).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['format', 'nodes[1].type']));
+    const stored = await svc.api('/api/scenarios/together');
+    expect(stored.body.version).toBe(1);
+    expect(stored.body.scenario.nodes.map((n: { type: string }) => n.type)).not.toContain('no.such.type');
+  });
+
   it('saves every PUT as a new version and lists the versions', async () => {
     await svc.api('/api/scenarios', { body: scenarioDoc('versioned') });
     const put = await svc.api('/api/scenarios/versioned', { method: 'PUT', body: { ...scenarioDoc('versioned'), name: 'Renamed' } });
