@@ -84,6 +84,10 @@ function zodProblems(error: z.ZodError, prefix: Array<string | number>, nodeId?:
   }));
 }
 
+/** The parts of a scenario that the graph checks read. */
+const graphSchema = scenarioSchema.pick({ groups: true, nodes: true, edges: true });
+type Graph = Pick<Scenario, 'groups' | 'nodes' | 'edges'>;
+
 /**
  * Validates a scenario document.
  *
@@ -110,10 +114,6 @@ export function validateScenario(document: unknown, registry: NodeRegistry): Val
   }
   return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
 }
-
-/** The parts of a scenario that the graph checks read. */
-const graphSchema = scenarioSchema.pick({ groups: true, nodes: true, edges: true });
-type Graph = Pick<Scenario, 'groups' | 'nodes' | 'edges'>;
 
 /** Problems of the groups, nodes and edges: ids, node types and configs, expressions, ports, cycles, the trigger, reachability. */
 function graphProblems(scenario: Graph, registry: NodeRegistry): Problem[] {
