@@ -5,9 +5,9 @@
  * that was checked, so neither a redirect nor a rebinding DNS answer can
  * steer a request to a refused address.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type { Readable, Transform } from 'node:stream';
 import zlib from 'node:zlib';
+import type { Dispatcher } from 'undici';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../nodes/sdk';
 import { ConnectionPool } from './connection-pool';
 import { withDeadline } from './deadline';
@@ -41,7 +41,7 @@ function lowerCaseKeys(headers: Record<string, string> = {}): Record<string, str
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
 }
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [key, value] of Object.entries(headers)) {
     if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(', ') : value;
@@ -139,91 +139,91 @@ export class GuardedHttpClient implements HttpClient {
     }
     const [target] = await this.guard.check(url.hostname, this.caller);
     signal.throwIfAborted();
-    return new Promise<HttpResponse>((resolve, reject) => {
-      // Named without an arrow, and `onAbort` from a method: see `logAt` in engine/runtime/executor.ts.
-      const fail: (error: Error) => void = reject;
-      const request = (url.protocol === 'https:' ? https : http).request(
-        url,
-        {
-          method: hop.method,
-          headers: {
-            'user-agent': 'Switchyard',
-            'accept-encoding': 'gzip, deflate, br',
-            ...hop.headers,
-            ...(hop.body !== undefined ? { 'content-length': String(Buffer.byteLength(hop.body)) } : {}),
-          },
-          // Pooled per checked address, within this client: the socket goes where the guard said.
-          agent: this.pool.agentFor({ protocol: url.protocol === 'https:' ? 'https:' : 'http:', hostname: url.hostname, port: url.port, target }),
-        },
-        (res) => this.readResponse(res, hop, resolve, fail),
-      );
-      const onAbort = this.aborter(request, hop, signal);
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      request.on('close', () => signal.removeEventListener('abort', onAbort));
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        fail(error.code ? new Error(`${this.caller}: cannot reach ${url.origin} (${error.code}: ${error.message})`) : error);
+    // Pooled per checked address, within this client: the socket goes where the guard said.
+    const pool = this.pool.poolFor({ protocol: url.protocol, host: url.host, target });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await pool.request({
+        path: url.pathname + url.search,
+        method: hop.method as Dispatcher.HttpMethod,
+        headers: requestHeaders(hop),
+        body: hop.body,
+        signal,
       });
-      if (hop.body !== undefined) request.write(hop.body);
-      request.end();
-    });
+    } catch (error) {
+      throw this.failure(error as NodeJS.ErrnoException, hop, signal);
+    }
+    return this.readResponse(response, hop, signal);
   }
 
-  /** Ends a request whose signal aborted, with an error that says whether time ran out. */
-  private aborter(request: http.ClientRequest, hop: Hop, signal: AbortSignal): () => void {
-    return () => {
-      const reason = signal.reason as Error | undefined;
-      const timedOut = reason?.name === 'TimeoutError';
-      const { url } = hop;
-      request.destroy(
-        new Error(
-          timedOut
-            ? `${this.caller}: ${hop.method} ${url.origin}${url.pathname} got no answer in time`
-            : `${this.caller}: ${hop.method} ${url.origin}${url.pathname} was cancelled`,
-        ),
-      );
-    };
+  /** Names what went wrong: time ran out, the caller cancelled, the request was malformed, or the server could not be reached. */
+  private failure(error: NodeJS.ErrnoException, hop: Hop, signal: AbortSignal): Error {
+    const { url } = hop;
+    if (signal.aborted) {
+      const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError';
+      return new Error(`${this.caller}: ${hop.method} ${url.origin}${url.pathname} ${timedOut ? 'got no answer in time' : 'was cancelled'}`);
+    }
+    if (error.code === 'UND_ERR_INVALID_ARG' || error.code === 'UND_ERR_NOT_SUPPORTED') {
+      return Object.assign(new Error(`${this.caller}: cannot send ${hop.method} ${url.origin}${url.pathname}: ${error.message}`), { retryable: false });
+    }
+    return error.code ? new Error(`${this.caller}: cannot reach ${url.origin} (${error.code}: ${error.message})`) : error;
   }
 
-  private readResponse(res: http.IncomingMessage, hop: Hop, resolve: (r: HttpResponse) => void, fail: (e: Error) => void): void {
-    const headers = flattenHeaders(res.headers);
-    const status = res.statusCode ?? 0;
+  private async readResponse(response: Dispatcher.ResponseData, hop: Hop, signal: AbortSignal): Promise<HttpResponse> {
+    const headers = flattenHeaders(response.headers);
+    const { body } = response;
     const encoding = (headers['content-encoding'] ?? '').toLowerCase();
     const stream =
       encoding === 'gzip' || encoding === 'x-gzip'
-        ? res.pipe(zlib.createGunzip())
+        ? inflated(body, zlib.createGunzip())
         : encoding === 'deflate'
-          ? res.pipe(zlib.createInflate())
+          ? inflated(body, zlib.createInflate())
           : encoding === 'br'
-            ? res.pipe(zlib.createBrotliDecompress())
-            : res;
+            ? inflated(body, zlib.createBrotliDecompress())
+            : body;
     const chunks: Buffer[] = [];
     let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > this.maxBodyBytes) {
-        res.destroy();
-        stream.destroy();
-        fail(
-          Object.assign(
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > this.maxBodyBytes) {
+          throw Object.assign(
             new Error(`${this.caller}: the response of ${hop.url.origin}${hop.url.pathname} is larger than the ${this.maxBodyBytes} byte limit`),
             { retryable: false },
-          ),
-        );
-        return;
+          );
+        }
+        chunks.push(chunk);
       }
-      chunks.push(chunk);
-    });
-    stream.on('error', (error) => fail(new Error(`${this.caller}: reading the response failed: ${error.message}`)));
-    res.on('close', () => {
-      if (!res.complete) fail(new Error(`${this.caller}: the connection closed before the response was complete`));
-    });
-    stream.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      resolve({ status, headers, body: hop.method === 'HEAD' ? '' : decode(text, headers['content-type']) });
-    });
+    } catch (error) {
+      body.destroy();
+      if ((error as { retryable?: boolean }).retryable === false) throw error;
+      if (signal.aborted) throw this.failure(error as Error, hop, signal);
+      throw new Error(`${this.caller}: reading the response failed: ${(error as Error).message}`, { cause: error });
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    return { status: response.statusCode, headers, body: hop.method === 'HEAD' ? '' : decode(text, headers['content-type']) };
   }
 }
+
+/** The body through a decompressor; a connection lost mid-body fails the decompressor too instead of leaving it waiting. */
+function inflated(body: Readable, decompressor: Transform): Readable {
+  body.on('error', (error) => decompressor.destroy(error));
+  return body.pipe(decompressor);
+}
+
+/**
+ * The headers sent on one hop. Hop-by-hop framing headers (`transfer-encoding`,
+ * `keep-alive`, `upgrade`, `expect`) are the client's to set, not a node's:
+ * they are left out rather than refused, as a browser's `fetch` does.
+ */
+function requestHeaders(hop: Hop): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': 'Switchyard', 'accept-encoding': 'gzip, deflate, br' };
+  for (const [name, value] of Object.entries(hop.headers)) if (!FRAMING_HEADERS.has(name)) headers[name] = value;
+  if (hop.body !== undefined) headers['content-length'] = String(Buffer.byteLength(hop.body));
+  return headers;
+}
+
+const FRAMING_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect', 'content-length']);
 
 function maxBodyFromEnv(): number {
   const text = process.env.SWITCHYARD_HTTP_MAX_BODY_BYTES;

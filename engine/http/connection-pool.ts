@@ -8,51 +8,60 @@
  * Why pool at all: a fresh TCP (and TLS) connection per request was a
  * measurable share of a run's CPU on the User Segmentation benchmark, where
  * a run makes nine calls to the same four services (docs/performance.md).
+ * Why undici's `Pool` and not `node:http`'s agent: it costs about half the
+ * CPU per request (fix 24 in docs/performance.md), and outbound calls are
+ * the largest share of a run.
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { Pool } from 'undici';
 import type { ResolvedAddress } from './guard';
 
 /**
- * How long an idle connection is kept. Below Node's server default
- * keep-alive timeout (5 s), so we close first and rarely reuse a socket the
- * server is closing.
+ * How long an idle connection is kept when the server does not say. Below
+ * Node's server default keep-alive timeout (5 s), so we close first and
+ * rarely reuse a socket the server is closing; a server's own
+ * `Keep-Alive: timeout=…` hint shortens it further.
  */
 const IDLE_MS = 4_000;
 
 export interface PoolDestination {
   protocol: 'http:' | 'https:';
-  hostname: string;
-  port: string;
+  /** The URL's host as written, port included (`api.example.com:8443`, `[::1]:80`). */
+  host: string;
   target: ResolvedAddress;
 }
 
 export class ConnectionPool {
-  private readonly agents = new Map<string, http.Agent>();
+  private readonly pools = new Map<string, Pool>();
 
   /**
-   * The agent for one checked destination; its sockets connect to
-   * `target.address` whatever DNS says later.
+   * The pool for one checked destination; its sockets connect to
+   * `target.address` whatever DNS says later. The host name stays the
+   * request's `Host` and the TLS server name.
    *
-   * @example http.request(url, { agent: pool.agentFor({ protocol: 'https:', hostname: url.hostname, port: url.port, target }) })
+   * @example pool.poolFor({ protocol: 'https:', host: url.host, target }).request({ path: '/v1', method: 'GET' })
    */
-  agentFor(destination: PoolDestination): http.Agent {
-    const { protocol, hostname, port, target } = destination;
-    const key = `${protocol}//${hostname}:${port}@${target.address}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
-      const options = { keepAlive: true, timeout: IDLE_MS, scheduling: 'lifo' as const, lookup: pinnedLookup(target) };
-      agent = protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
-      this.agents.set(key, agent);
+  poolFor(destination: PoolDestination): Pool {
+    const { protocol, host, target } = destination;
+    const key = `${protocol}//${host}@${target.address}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new Pool(`${protocol}//${host}`, {
+        connect: { lookup: pinnedLookup(target) },
+        keepAliveTimeout: IDLE_MS,
+        // The client's own deadline (the step's, or the request's timeoutMs) decides how long to wait, not undici's 300 s.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+      });
+      this.pools.set(key, pool);
     }
-    return agent;
+    return pool;
   }
 
-  /** Closes every pooled connection (idle ones at once, busy ones when their request ends). */
+  /** Closes every pooled connection: idle ones at once, busy ones when their request ends. */
   close(): void {
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const pool of this.pools.values()) void pool.close().catch(() => undefined);
+    this.pools.clear();
   }
 }
 

@@ -33,6 +33,13 @@ beforeAll(async () => {
       }
       if (url.pathname === '/gzip') return res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(zlib.gzipSync('{"zipped":1}'));
       if (url.pathname === '/hang') return; // never answers
+      if (url.pathname === '/half-gzip') {
+        // Half of a gzipped body, then the connection drops.
+        const zipped = zlib.gzipSync('z'.repeat(20_000) + Math.random());
+        res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip', 'content-length': String(zipped.length) });
+        return res.write(zipped.subarray(0, zipped.length >> 1), () => res.destroy());
+      }
+      if (url.pathname === '/stall') return res.writeHead(200, { 'content-type': 'text/plain' }).write('the start, and then nothing'); // headers, no end
       res.writeHead(404).end();
     });
   });
@@ -47,6 +54,9 @@ afterAll(async () => {
 });
 
 const allowed = () => createHttpClient({ allowHosts: ['127.0.0.1'] });
+
+/** undici rests a kept-alive socket for one event-loop turn before reusing it (a request sent sooner opens another). */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('guarded HTTP client', () => {
   it('reaches an allowlisted stand-in and parses JSON by content type, text otherwise', async () => {
@@ -116,10 +126,14 @@ describe('guarded HTTP client', () => {
     await new Promise<void>((resolve) => other.listen(port, '127.0.0.3', resolve));
     try {
       const client = allowed();
-      for (let i = 0; i < 3; i++) expect((await client.request({ method: 'GET', url: `${base}/json` })).status).toBe(200);
+      for (let i = 0; i < 3; i++) {
+        expect((await client.request({ method: 'GET', url: `${base}/json` })).status).toBe(200);
+        await turn();
+      }
       expect(connections.size).toBe(1);
       // Another client (another allowlist) never borrows that socket.
       await allowed().request({ method: 'GET', url: `${base}/json` });
+      await turn();
       expect(connections.size).toBe(2);
 
       // The same host name resolving to another allowed address gets its own connection; a refused one is still refused.
@@ -127,9 +141,12 @@ describe('guarded HTTP client', () => {
       let lookups = 0;
       const rebinding = createHttpClient({ allowHosts: ['127.0.0.1', '127.0.0.3'], resolve: async () => [{ address: answers[lookups++], family: 4 }] });
       await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      await turn();
       await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      await turn();
       expect(connections.size).toBe(3);
       await rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` });
+      await turn();
       expect(connections.size).toBe(4);
       expect([...connections].at(-1)).toMatch(/^127\.0\.0\.3:/);
       await expect(rebinding.request({ method: 'GET', url: `http://pooled.test:${port}/json` })).rejects.toThrow(/127\.0\.0\.2/);
@@ -216,6 +233,37 @@ describe('guarded HTTP client', () => {
     const pending = allowed().request({ method: 'GET', url: `${base}/hang`, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(pending).rejects.toThrow(/was cancelled/);
+  });
+
+  it('gives up on a body that stops coming when the caller aborts, and names a connection lost mid-body', async () => {
+    const controller = new AbortController();
+    const pending = allowed().request({ method: 'GET', url: `${base}/stall`, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(pending).rejects.toThrow(/GET http:\/\/127\.0\.0\.1:\d+\/stall was cancelled/);
+    await expect(allowed().request({ method: 'GET', url: `${base}/half-gzip` })).rejects.toThrow(/reading the response failed/);
+  });
+
+  it('leaves out framing headers a node cannot set, and sends the rest', async () => {
+    const res = await allowed().request({
+      method: 'POST',
+      url: `${base}/json`,
+      headers: { 'Transfer-Encoding': 'chunked', Expect: '100-continue', 'Keep-Alive': 'timeout=5', 'Content-Length': '999', 'X-Trace': 'abc' },
+      body: '{"a":1}',
+    });
+    expect(res.status).toBe(200);
+    const { headers, body } = seen.at(-1)!;
+    expect(body).toBe('{"a":1}');
+    expect(headers['x-trace']).toBe('abc');
+    expect(headers['content-length']).toBe('7');
+    expect(headers['transfer-encoding'] ?? headers.expect ?? headers['keep-alive']).toBeUndefined();
+  });
+
+  it('refuses a header value that would split the request, without sending it', async () => {
+    const before = seen.length;
+    await expect(allowed().request({ method: 'GET', url: `${base}/json`, headers: { 'x-bad': 'a\r\nx-injected: 1' } })).rejects.toThrow(
+      /cannot send GET http:\/\/127\.0\.0\.1:\d+\/json: invalid x-bad header/,
+    );
+    expect(seen.length).toBe(before);
   });
 
   it('counts refused attempts by reason', async () => {
