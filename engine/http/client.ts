@@ -5,7 +5,7 @@
  * that was checked, so neither a redirect nor a rebinding DNS answer can
  * steer a request to a refused address.
  */
-import type { Readable, Transform } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import type { HttpClient, HttpRequest, HttpResponse } from '../../nodes/sdk';
@@ -186,35 +186,38 @@ export class GuardedHttpClient implements HttpClient {
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         size += chunk.length;
-        if (size > this.maxBodyBytes) {
-          throw Object.assign(
-            new Error(`${this.caller}: the response of ${hop.url.origin}${hop.url.pathname} is larger than the ${this.maxBodyBytes} byte limit`),
-            { retryable: false },
-          );
-        }
+        if (size > this.maxBodyBytes) break; // leaving the loop destroys the stream, and the pipeline the body
         chunks.push(chunk);
       }
     } catch (error) {
       body.destroy();
-      if ((error as { retryable?: boolean }).retryable === false) throw error;
       if (signal.aborted) throw this.failure(error as Error, hop, signal);
       throw new Error(`${this.caller}: reading the response failed: ${(error as Error).message}`, { cause: error });
+    }
+    if (size > this.maxBodyBytes) {
+      body.destroy();
+      throw Object.assign(
+        new Error(`${this.caller}: the response of ${hop.url.origin}${hop.url.pathname} is larger than the ${this.maxBodyBytes} byte limit`),
+        { retryable: false },
+      );
     }
     const text = Buffer.concat(chunks).toString('utf8');
     return { status: response.statusCode, headers, body: hop.method === 'HEAD' ? '' : decode(text, headers['content-type']) };
   }
 }
 
-/** The body through a decompressor; a connection lost mid-body fails the decompressor too instead of leaving it waiting. */
+/** The body through a decompressor; `pipeline` carries a connection lost mid-body into the decompressor instead of leaving it waiting. */
 function inflated(body: Readable, decompressor: Transform): Readable {
-  body.on('error', (error) => decompressor.destroy(error));
-  return body.pipe(decompressor);
+  return pipeline(body, decompressor, () => undefined);
 }
 
+/** Set by the client from the body, or hop-by-hop: not a node's to send. */
+const FRAMING_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect', 'content-length']);
+
 /**
- * The headers sent on one hop. Hop-by-hop framing headers (`transfer-encoding`,
- * `keep-alive`, `upgrade`, `expect`) are the client's to set, not a node's:
- * they are left out rather than refused, as a browser's `fetch` does.
+ * The headers sent on one hop. The framing headers (`transfer-encoding`,
+ * `keep-alive`, `upgrade`, `expect`) are left out rather than refused, as a
+ * browser's `fetch` does, and `content-length` is always the body's own.
  */
 function requestHeaders(hop: Hop): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': 'Switchyard', 'accept-encoding': 'gzip, deflate, br' };
@@ -222,8 +225,6 @@ function requestHeaders(hop: Hop): Record<string, string> {
   if (hop.body !== undefined) headers['content-length'] = String(Buffer.byteLength(hop.body));
   return headers;
 }
-
-const FRAMING_HEADERS = new Set(['transfer-encoding', 'keep-alive', 'upgrade', 'expect', 'content-length']);
 
 function maxBodyFromEnv(): number {
   const text = process.env.SWITCHYARD_HTTP_MAX_BODY_BYTES;

@@ -8,9 +8,10 @@
  * Why pool at all: a fresh TCP (and TLS) connection per request was a
  * measurable share of a run's CPU on the User Segmentation benchmark, where
  * a run makes nine calls to the same four services (docs/performance.md).
- * Why undici's `Pool` and not `node:http`'s agent: it costs about half the
- * CPU per request (fix 24 in docs/performance.md), and outbound calls are
- * the largest share of a run.
+ * Why undici's `Pool` and not `node:http`'s agent: on its own it costs about
+ * half the CPU per request, and the guarded client as a whole a quarter
+ * less (fix 24 in docs/performance.md); outbound calls are the largest
+ * share of a run.
  */
 import type { LookupFunction } from 'node:net';
 import { Pool } from 'undici';
