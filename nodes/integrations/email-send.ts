@@ -54,33 +54,21 @@ export default defineNode({
       greetingTimeout: config.timeoutMs,
       socketTimeout: config.timeoutMs,
     });
-    let stop = () => {};
-    const aborted = new Promise<never>((_, reject) => {
-      stop = () => {
-        transport.close();
-        reject(new Error(`${caller}: cancelled while talking to ${host}:${config.port}`));
-      };
-      if (ctx.signal.aborted) stop();
-      else ctx.signal.addEventListener('abort', stop, { once: true });
-    });
-    // An abort after the message went out must not surface as an unhandled rejection.
-    aborted.catch(() => undefined);
     try {
-      const info = await Promise.race([
-        transport.sendMail({
-          from: config.from,
-          to: config.to,
-          ...(config.cc ? { cc: config.cc } : {}),
-          ...(config.bcc ? { bcc: config.bcc } : {}),
-          ...(config.replyTo ? { replyTo: config.replyTo } : {}),
-          subject: config.subject,
-          ...(config.text !== undefined ? { text: config.text } : {}),
-          ...(config.html !== undefined ? { html: config.html } : {}),
-          // Derived from the idempotency key, so a re-sent message after a crash carries the same Message-ID.
-          messageId: `<${ctx.idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@switchyard>`,
-        }),
-        aborted,
-      ]);
+      const info = await transport.sendMail({
+        from: config.from,
+        to: config.to,
+        ...(config.cc ? { cc: config.cc } : {}),
+        ...(config.bcc ? { bcc: config.bcc } : {}),
+        ...(config.replyTo ? { replyTo: config.replyTo } : {}),
+        subject: config.subject,
+        ...(config.text !== undefined ? { text: config.text } : {}),
+        ...(config.html !== undefined ? { html: config.html } : {}),
+        // Derived from the idempotency key, so a re-sent message after a crash carries the same Message-ID.
+        messageId: `<${ctx.idempotencyKey.replace(/[^A-Za-z0-9._-]/g, '.')}@switchyard>`,
+        // nodemailer closes the connection when the step is cancelled or times out; closing the transport would not.
+        signal: ctx.signal,
+      });
       return {
         output: {
           messageId: info.messageId,
@@ -90,9 +78,9 @@ export default defineNode({
         },
       };
     } catch (error) {
+      if (ctx.signal.aborted) throw new Error(`${caller}: cancelled while talking to ${host}:${config.port}`, { cause: error });
       throw smtpError(error as Error & { code?: string; responseCode?: number }, host, config.port);
     } finally {
-      ctx.signal.removeEventListener('abort', stop);
       transport.close();
     }
   },

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import emailSend from '../../nodes/integrations/email-send';
 import pushSend from '../../nodes/integrations/push-send';
@@ -65,6 +66,27 @@ describe('email.send', () => {
     const byName = await sendMail({ host: 'localhost' }, { http: createHttpClient({ allowHosts: [] }) }).catch((e) => e);
     expect(byName.message).toMatch(/email\.send: localhost resolves to 127\.0\.0\.1, a loopback address/);
     expect(services.smtp.messages).toHaveLength(0);
+  });
+
+  it('hangs up on the SMTP server when the step is cancelled mid-conversation', async () => {
+    // A server that accepts and never greets: the send waits on it until the step is cancelled.
+    const closed: Promise<void>[] = [];
+    const silent = net.createServer((socket) => closed.push(new Promise((resolve) => socket.on('close', () => resolve()))));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as net.AddressInfo).port;
+      const cancel = new AbortController();
+      const sending = sendMail({ port }, { signal: cancel.signal }).catch((e) => e);
+      await expect.poll(() => closed.length).toBe(1);
+      cancel.abort();
+      const error = await sending;
+      expect(error.message).toBe(`email.send: cancelled while talking to 127.0.0.1:${port}`);
+      expect(error.retryable).not.toBe(false);
+      // The connection ends with the step, not when the 30 s greeting timeout would have ended it.
+      await expect(Promise.race([closed[0].then(() => 'closed'), new Promise((r) => setTimeout(() => r('still open'), 2_000))])).resolves.toBe('closed');
+    } finally {
+      silent.close();
+    }
   });
 
   it('asks for text or html in validation', () => {
