@@ -56,7 +56,9 @@ function build(secrets: Record<string, string>): Redactor {
   };
   // One pass over the JSON text tells whether a secret is anywhere in the value: almost always not.
   const holdsSecret = (text: string) => needles.some((s) => text.includes(s));
-  const inText = (text: string) => values.some((s) => text.includes(s));
+  // Most keys and strings a step outputs are shorter than any secret: one comparison instead of a search per secret.
+  const shortest = values[values.length - 1].length;
+  const inText = (text: string) => text.length >= shortest && values.some((s) => text.includes(s));
   /**
    * Whether a secret is in a string or key of a value made of JSON's own parts (plain objects, also
    * JSONata's prototype-less ones, arrays, primitives), without writing its JSON text: a step's output

@@ -24,7 +24,7 @@ interface RunRow {
   finished_at: Date | null;
   duration_ms: number | null;
   /** Since migration 3; null on runs written before it, whose steps are rows of `run_steps`. */
-  steps?: StepRecord[] | null;
+  steps?: StoredStep[] | null;
   step_count?: number;
 }
 
@@ -62,8 +62,51 @@ function stored<T>(value: T, redact: Redactor | undefined, worldData: (value: T,
 const storedOrNull = (value: unknown, redact: Redactor | undefined) =>
   value === undefined || value === null ? null : stored(value, redact, (v, scrub) => scrub(v));
 
+/** A step as stored: `inputOf` / `outputOf` name the earlier step whose output the input / output is. */
+type StoredStep = StepRecord & { inputOf?: number; outputOf?: number };
+
+const isBundle = (value: unknown): value is object => value !== null && typeof value === 'object';
+
+/**
+ * A step's input is the very object an earlier step output — in a flow each
+ * step gets its predecessor's bundle, and a node that passes its bundle on
+ * outputs it again — so the stored steps name that step instead of writing
+ * the bundle twice: the seed scenario's steps are 15 KB of JSON with the
+ * bundles repeated and 7 KB without, and writing them was the largest single
+ * cost on the embedded server's thread (docs/performance.md, fix 25). By
+ * identity, not by equal content: what is left out would have been written
+ * as the same text. {@link stepsFromStored} puts the bundles back.
+ */
+function sharingBundles(steps: StepRecord[]): StoredStep[] {
+  const producedBy = new Map<object, number>();
+  return steps.map((step, index) => {
+    const inputOf = isBundle(step.input) ? producedBy.get(step.input) : undefined;
+    const outputOf = isBundle(step.output) ? producedBy.get(step.output) : undefined;
+    if (isBundle(step.output) && outputOf === undefined) producedBy.set(step.output, index);
+    if (inputOf === undefined && outputOf === undefined) return step;
+    // `null` holds the key's place, so the step reads back with its keys in the order it was written.
+    return {
+      ...step,
+      ...(inputOf !== undefined ? { input: null, inputOf } : {}),
+      ...(outputOf !== undefined ? { output: null, outputOf } : {}),
+    };
+  });
+}
+
+/** The steps as the engine recorded them, shared bundles filled in again (rows written before fix 25 share none). */
+function stepsFromStored(stored: StoredStep[]): StepRecord[] {
+  // In order: a reference is always to an earlier step, whose output is already filled in.
+  for (const step of stored) {
+    if (step.inputOf !== undefined) step.input = stored[step.inputOf]?.output;
+    if (step.outputOf !== undefined) step.output = stored[step.outputOf]?.output;
+    delete step.inputOf;
+    delete step.outputOf;
+  }
+  return stored;
+}
+
 const storedSteps = (steps: StepRecord[], redact: Redactor | undefined) =>
-  stored(steps, redact, (all, scrub) => all.map((s) => redactStep(s, scrub)));
+  stored(sharingBundles(steps), redact, (all, scrub) => all.map((s) => redactStep(s, scrub)));
 
 const storedWaits = (waits: RunRecord['waits'], redact: Redactor | undefined) =>
   stored(waits, redact, (all, scrub) => all.map((w) => redactWait(w, scrub)));
@@ -165,7 +208,7 @@ function stepFromRow(row: StepRow): StepRecord {
 export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | undefined> {
   const [row] = await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id]);
   if (!row) return undefined;
-  const records = row.steps ?? (await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id])).map(stepFromRow);
+  const records = row.steps ? stepsFromStored(row.steps) : (await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id])).map(stepFromRow);
   return { ...runFromRow(row), output: runOutputOf(records), steps: records, waits: row.waits ?? [] };
 }
 

@@ -4,24 +4,13 @@
  * history, whatever part of the record holds it, and the record the engine
  * keeps is not changed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../engine/store/migrate';
-import { pgliteThreadClient } from '../../engine/store/pglite-thread-client';
+import { describe, expect, it } from 'vitest';
 import { getRun, saveRuns } from '../../engine/store/run-queries';
-import type { SqlClient } from '../../engine/store/sql-client';
+import { historyDatabase } from '../support/history-database';
 import { REDACTED, redactor } from '../../engine/runtime/redact';
 import type { RunRecord } from '../../engine/runtime/types';
 
-let client: SqlClient;
-
-beforeAll(async () => {
-  client = await pgliteThreadClient();
-  await migrate(client);
-});
-
-afterAll(async () => {
-  await client?.close();
-});
+const history = historyDatabase();
 
 const TOKEN = 'tok-"quoted"-1234';
 const PIN = '98765';
@@ -52,10 +41,10 @@ describe('run history redaction', () => {
   it('writes every secret redacted — input, steps, keys, errors — and leaves numbers, times and the given record alone', async () => {
     const run = record('with-secrets');
     const before = JSON.stringify(run);
-    await saveRuns(client, [{ run, redact: redactor({ TOKEN, PIN, YEAR }) }]);
+    await saveRuns(history.client, [{ run, redact: redactor({ TOKEN, PIN, YEAR }) }]);
     expect(JSON.stringify(run)).toBe(before);
 
-    const stored = (await getRun(client, 'with-secrets'))!;
+    const stored = (await getRun(history.client, 'with-secrets'))!;
     const text = JSON.stringify(stored);
     expect(text).not.toContain('quoted');
     expect(stored.input).toEqual({ header: `Bearer ${REDACTED}`, orderId: 9876543 });
@@ -67,7 +56,7 @@ describe('run history redaction', () => {
   });
 
   it('writes a record without a redactor as given', async () => {
-    await saveRuns(client, [record('as-given')]);
-    expect((await getRun(client, 'as-given'))!.input).toEqual({ header: `Bearer ${TOKEN}`, orderId: 9876543 });
+    await saveRuns(history.client, [record('as-given')]);
+    expect((await getRun(history.client, 'as-given'))!.input).toEqual({ header: `Bearer ${TOKEN}`, orderId: 9876543 });
   });
 });
