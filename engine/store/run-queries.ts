@@ -85,11 +85,16 @@ function sharingBundles(steps: StepRecord[]): StoredStep[] {
     if (isBundle(step.output) && outputOf === undefined) producedBy.set(step.output, index);
     if (inputOf === undefined && outputOf === undefined) return step;
     // `null` holds the key's place, so the step reads back with its keys in the order it was written.
-    return {
-      ...step,
-      ...(inputOf !== undefined ? { input: null, inputOf } : {}),
-      ...(outputOf !== undefined ? { output: null, outputOf } : {}),
-    };
+    const shared: StoredStep = { ...step };
+    if (inputOf !== undefined) {
+      shared.input = null;
+      shared.inputOf = inputOf;
+    }
+    if (outputOf !== undefined) {
+      shared.output = null;
+      shared.outputOf = outputOf;
+    }
+    return shared;
   });
 }
 
