@@ -81,8 +81,11 @@ function sharingBundles(steps: StepRecord[]): StoredStep[] {
   const producedBy = new Map<object, number>();
   return steps.map((step, index) => {
     const inputOf = isBundle(step.input) ? producedBy.get(step.input) : undefined;
-    const outputOf = isBundle(step.output) ? producedBy.get(step.output) : undefined;
-    if (isBundle(step.output) && outputOf === undefined) producedBy.set(step.output, index);
+    let outputOf: number | undefined;
+    if (isBundle(step.output)) {
+      outputOf = producedBy.get(step.output);
+      if (outputOf === undefined) producedBy.set(step.output, index);
+    }
     if (inputOf === undefined && outputOf === undefined) return step;
     // `null` holds the key's place, so the step reads back with its keys in the order it was written.
     const shared: StoredStep = { ...step };
@@ -102,10 +105,14 @@ function sharingBundles(steps: StepRecord[]): StoredStep[] {
 function stepsFromStored(stored: StoredStep[]): StepRecord[] {
   // In order: a reference is always to an earlier step, whose output is already filled in.
   for (const step of stored) {
-    if (step.inputOf !== undefined) step.input = stored[step.inputOf]?.output;
-    if (step.outputOf !== undefined) step.output = stored[step.outputOf]?.output;
-    delete step.inputOf;
-    delete step.outputOf;
+    if (step.inputOf !== undefined) {
+      step.input = stored[step.inputOf]?.output;
+      delete step.inputOf;
+    }
+    if (step.outputOf !== undefined) {
+      step.output = stored[step.outputOf]?.output;
+      delete step.outputOf;
+    }
   }
   return stored;
 }

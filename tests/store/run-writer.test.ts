@@ -4,36 +4,25 @@
  * saved is there to read when its save resolves. On the real embedded
  * database, with its statements counted on the way through.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../engine/store/migrate';
-import { pgliteThreadClient } from '../../engine/store/pglite-thread-client';
+import { describe, expect, it } from 'vitest';
 import { getRun } from '../../engine/store/run-queries';
 import { RunWriter } from '../../engine/store/run-writer';
 import type { SqlClient } from '../../engine/store/sql-client';
+import { historyDatabase } from '../support/history-database';
 import type { RunRecord } from '../../engine/runtime/types';
 
-let database: SqlClient;
-/** The database, counting the statements that write runs. */
-let counted: SqlClient;
+const history = historyDatabase();
 let runInserts = 0;
-
-beforeAll(async () => {
-  database = await pgliteThreadClient();
-  await migrate(database);
-  counted = {
-    kind: database.kind,
-    query: (sql, params) => {
-      if (sql.startsWith('INSERT INTO runs')) runInserts++;
-      return database.query(sql, params);
-    },
-    transaction: (fn) => database.transaction(fn),
-    close: () => database.close(),
-  };
-});
-
-afterAll(async () => {
-  await database?.close();
-});
+/** The database, counting the statements that write runs. */
+const counted: SqlClient = {
+  kind: 'pglite',
+  query: (sql, params) => {
+    if (sql.startsWith('INSERT INTO runs')) runInserts++;
+    return history.client.query(sql, params);
+  },
+  transaction: (fn) => history.client.transaction(fn),
+  close: () => history.client.close(),
+};
 
 const run = (id: string): RunRecord => ({
   id,
@@ -54,7 +43,7 @@ describe('run history group commit with a commit delay', () => {
     const before = runInserts;
     const saves: Promise<void>[] = [];
     for (let i = 0; i < 10; i++) {
-      saves.push(writer.save(run(`close-${i}`)).then(async () => expect((await getRun(database, `close-${i}`))?.steps[0].output).toEqual({ id: `close-${i}`, done: true })));
+      saves.push(writer.save(run(`close-${i}`)).then(async () => expect((await getRun(history.client, `close-${i}`))?.steps[0].output).toEqual({ id: `close-${i}`, done: true })));
       await pause(5);
     }
     await Promise.all(saves);
@@ -71,7 +60,7 @@ describe('run history group commit with a commit delay', () => {
     // Its statement is on its way before save() even returns; under load it would wait.
     expect(runInserts - before).toBe(1);
     await saving;
-    expect((await getRun(database, 'lone'))?.status).toBe('succeeded');
+    expect((await getRun(history.client, 'lone'))?.status).toBe('succeeded');
   });
 
   it('holds a run that arrives right after another until more join it or the delay is over', async () => {
@@ -83,7 +72,7 @@ describe('run history group commit with a commit delay', () => {
     expect(runInserts - before).toBe(0);
     await saving;
     expect(runInserts - before).toBe(1);
-    expect((await getRun(database, 'right-after'))?.status).toBe('succeeded');
+    expect((await getRun(history.client, 'right-after'))?.status).toBe('succeeded');
   });
 
   it('without a delay, writes what arrived during a write together, and nothing waits', async () => {
