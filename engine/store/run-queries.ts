@@ -71,8 +71,8 @@ const isBundle = (value: unknown): value is object => value !== null && typeof v
  * A step's input is the very object an earlier step output — in a flow each
  * step gets its predecessor's bundle, and a node that passes its bundle on
  * outputs it again — so the stored steps name that step instead of writing
- * the bundle twice: the seed scenario's steps are 15 KB of JSON with the
- * bundles repeated and 7 KB without, and writing them was the largest single
+ * the bundle twice: the seed scenario's steps are 14–15 KB of JSON with the
+ * bundles repeated and 7.5–8 KB without, and writing them was the largest single
  * cost on the embedded server's thread (docs/performance.md, fix 25). By
  * identity, not by equal content: what is left out would have been written
  * as the same text. {@link stepsFromStored} puts the bundles back.
