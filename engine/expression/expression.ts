@@ -9,6 +9,9 @@ import { FALL_BACK, fastEvaluator, type FastEvaluator } from './fast-path';
 import { plainResult } from './plain-result';
 import jsonata from 'jsonata';
 
+/** What {@link Expression.evaluateNow} and `Template.renderNow` answer when the value needs JSONata's (asynchronous) evaluator. */
+export const NOT_NOW = FALL_BACK;
+
 /** Limits for one evaluation. */
 export interface EvaluationLimits {
   /** Wall-clock budget in milliseconds. */
@@ -118,12 +121,26 @@ export class Expression {
     this.fast = fastEvaluator(this.compiled.ast());
   }
 
+  /**
+   * The value at once when the fast path gives it, else {@link NOT_NOW}: the engine resolves a step's config
+   * and its edges without a promise per value when every one of them is a plain path or comparison.
+   *
+   * @example new Expression('input.score').evaluateNow({ input: { score: 0.9 } }) // → 0.9
+   */
+  evaluateNow(scope: Record<string, unknown>): unknown {
+    return this.fast ? this.fast(scope) : NOT_NOW;
+  }
+
   /** Evaluates against `scope` (its keys are the names an expression sees: input, trigger, steps, vars, run, …). */
   async evaluate(scope: Record<string, unknown>): Promise<unknown> {
     if (this.fast) {
       const value = this.fast(scope);
       if (value !== FALL_BACK) return value;
     }
+    return this.evaluateSlowly(scope);
+  }
+
+  private async evaluateSlowly(scope: Record<string, unknown>): Promise<unknown> {
     try {
       const clock: Clock = { limitMs: this.limitMs, ownMs: 0, sliceStart: Date.now() };
       const result = await this.compiled.evaluate(scope, { [CLOCK]: clock });

@@ -3,7 +3,7 @@
  * exactly one placeholder yields the expression's value with its type
  * (number, object, …); otherwise the parts are joined as text.
  */
-import { Expression, ExpressionError } from './expression';
+import { Expression, ExpressionError, NOT_NOW } from './expression';
 
 type Part = { text: string } | { expr: Expression; offset: number };
 
@@ -36,6 +36,23 @@ export class Template {
     }
     if (last < source.length) this.parts.push({ text: source.slice(last) });
     this.isStatic = this.parts.every((p) => 'text' in p);
+  }
+
+  /** The rendered value at once when every placeholder is a plain path or comparison, else {@link NOT_NOW}. */
+  renderNow(scope: Record<string, unknown>): unknown {
+    if (this.isStatic) return this.source;
+    if (this.parts.length === 1) return (this.parts[0] as { expr: Expression }).expr.evaluateNow(scope);
+    let out = '';
+    for (const part of this.parts) {
+      if ('text' in part) {
+        out += part.text;
+        continue;
+      }
+      const value = part.expr.evaluateNow(scope);
+      if (value === NOT_NOW) return NOT_NOW;
+      out += stringify(value);
+    }
+    return out;
   }
 
   async render(scope: Record<string, unknown>): Promise<unknown> {

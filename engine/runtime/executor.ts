@@ -6,11 +6,12 @@
  * context itself.
  */
 import { withDeadline } from '../http/deadline';
-import type { HttpClient, LazyExpression, NodeLogger, NodeOutput, NodeRunResult } from '../../nodes/sdk';
+import type { HttpClient, LazyExpression, NodeContext, NodeLogger, NodeOutput, NodeRunResult, RunInfo } from '../../nodes/sdk';
 import { isWait } from '../../nodes/sdk';
 import type { CompiledEdge, CompiledNode, CompiledScenario, CompiledValue } from './compile';
 import { ERROR_PORT } from './compile';
 import { lineageSteps, nextAttempt, type RoutedOutput, type RunContext, type RunMachineEvent, type Token } from './dataflow';
+import { NOT_NOW, type Expression } from '../expression/expression';
 import { retryDelay } from './retry';
 import { redactor, type Redact } from './redact';
 
@@ -30,8 +31,14 @@ export interface ExecutorServices {
 
 type Scope = Record<string, unknown>;
 
-function runInfo(ctx: RunContext) {
-  return { id: ctx.runId, scenarioId: ctx.scenarioId, startedAt: ctx.startedAt, request: ctx.request as any };
+// A run's identity does not change between its steps: built once per run context, frozen because every step
+// (and every node) of the segment is handed the same object.
+const runInfos = new WeakMap<RunContext, RunInfo>();
+
+function runInfo(ctx: RunContext): RunInfo {
+  let info = runInfos.get(ctx);
+  if (!info) runInfos.set(ctx, (info = Object.freeze({ id: ctx.runId, scenarioId: ctx.scenarioId, startedAt: ctx.startedAt, request: ctx.request as RunInfo['request'] })));
+  return info;
 }
 
 /** The names an expression sees (DESIGN.md "Expression scope"). */
@@ -45,14 +52,21 @@ export function buildScope(ctx: RunContext, node: CompiledNode, token: Token, se
   };
 }
 
-async function resolveValue(value: CompiledValue, scope: Scope): Promise<unknown> {
+/**
+ * A config value as the node gets it. Plain paths, comparisons and static values resolve at once; only a
+ * value that needs JSONata's evaluator makes a promise — most steps of a scenario then resolve their
+ * whole config without one (a promise and an async frame per value were a tenth of what a step allocated).
+ */
+function resolveValue(value: CompiledValue, scope: Scope): unknown {
   switch (value.kind) {
     case 'static':
       return value.value;
-    case 'template':
-      return value.template.render(scope);
+    case 'template': {
+      const now = value.template.renderNow(scope);
+      return now === NOT_NOW ? value.template.render(scope) : now;
+    }
     case 'expression':
-      return value.expression.evaluate(scope);
+      return valueOf(value.expression, scope);
     case 'lazy': {
       const lazy: LazyExpression = {
         source: value.expression.source,
@@ -60,44 +74,80 @@ async function resolveValue(value: CompiledValue, scope: Scope): Promise<unknown
       };
       return lazy;
     }
-    case 'array':
-      return Promise.all(value.items.map((item) => resolveValue(item, scope)));
+    case 'array': {
+      const items = value.items.map((item) => resolveValue(item, scope));
+      const later = items.flatMap((item, i) => (isPromise(item) ? [settleInto(items, i, item)] : []));
+      return later.length ? allInOrder(later).then(() => items) : items;
+    }
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [key, item] of value.entries) out[key] = await resolveValue(item, scope);
-      return out;
+      let later: Promise<void>[] | undefined;
+      for (const [key, item] of value.entries) {
+        const resolved = resolveValue(item, scope);
+        out[key] = resolved; // keeps the key's place; a promise is replaced by its value below
+        if (isPromise(resolved)) (later ??= []).push(settleInto(out, key, resolved));
+      }
+      return later ? allInOrder(later).then(() => out) : out;
     }
   }
 }
 
-/** Chooses the edges a bundle leaving `port` takes (router mode, filters, `else`). */
-export async function chooseEdges(
-  compiled: CompiledScenario,
-  node: CompiledNode,
-  port: string,
-  bundle: unknown,
-  scope: Scope,
-): Promise<number[]> {
+function isPromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise;
+}
+
+async function settleInto<K extends string | number>(out: Record<K, unknown>, key: K, value: Promise<unknown>): Promise<void> {
+  out[key] = await value;
+}
+
+/** Waits for all; when several fail, the error is the first in the config's order, as when they ran one by one. */
+async function allInOrder(settling: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(settling)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * Chooses the edges a bundle leaving `port` takes (router mode, filters, `else`). At once when the subject
+ * and every condition it reaches are plain paths or comparisons (a router's labels are); a promise otherwise.
+ */
+export function chooseEdges(compiled: CompiledScenario, node: CompiledNode, port: string, bundle: unknown, scope: Scope): number[] | Promise<number[]> {
   const edges: CompiledEdge[] = node.edges.get(port) ?? [];
   if (edges.length === 0) return [];
   if (edges.every((e) => !e.condition && !e.isElse)) return edges.map((e) => e.index);
   const subject = compiled.subjects.get(node.id);
-  const value = subject ? await subject.evaluate(scope) : bundle;
-  const edgeScope = { ...scope, input: bundle, value };
+  const value = subject ? valueOf(subject, scope) : bundle;
   const firstOnly = node.type.behaviour === 'router' && ((node.definition.config as { mode?: string } | undefined)?.mode ?? 'first') === 'first';
-  const chosen: number[] = [];
-  let matched = false;
-  for (const edge of edges) {
+  const walk = (v: unknown) => takeEdges(edges, { ...scope, input: bundle, value: v }, firstOnly, 0, [], false);
+  return isPromise(value) ? value.then(walk) : walk(value);
+}
+
+/** Walks `edges` from `from` in order, synchronously until a condition needs JSONata's evaluator. */
+function takeEdges(edges: CompiledEdge[], edgeScope: Scope, firstOnly: boolean, from: number, chosen: number[], matched: boolean): number[] | Promise<number[]> {
+  for (let i = from; i < edges.length; i++) {
+    const edge = edges[i];
     if (edge.isElse) continue;
     if (edge.condition) {
       if (firstOnly && matched) continue;
-      if (!(await edge.condition.evaluate(edgeScope))) continue;
+      const answer = valueOf(edge.condition, edgeScope);
+      if (isPromise(answer)) {
+        return answer.then((taken) => {
+          if (taken) chosen.push(edge.index);
+          return takeEdges(edges, edgeScope, firstOnly, i + 1, chosen, matched || Boolean(taken));
+        });
+      }
+      if (!answer) continue;
       matched = true;
     }
     chosen.push(edge.index);
   }
   if (!matched) for (const edge of edges) if (edge.isElse) chosen.push(edge.index);
   return chosen;
+}
+
+/** An expression's value: at once on the fast path, else JSONata's promise. */
+function valueOf(expression: Expression, scope: Scope): unknown {
+  const now = expression.evaluateNow(scope);
+  return now === NOT_NOW ? expression.evaluate(scope) : now;
 }
 
 function normalise(result: NodeRunResult): NodeOutput[] {
@@ -126,6 +176,40 @@ function nodeLogger(services: ExecutorServices, base: Record<string, unknown>, r
 
 function artifactSaver(services: ExecutorServices, runId: string) {
   return async (name: string, contentType: string, body: string | Uint8Array) => services.saveArtifact?.(runId, name, contentType, body);
+}
+
+/**
+ * What a node's `run` receives. A class rather than an object literal so that the logger — four closures
+ * that most steps never call — is only built when a node reads `log` (likewise `saveArtifact`).
+ */
+class StepContext implements NodeContext<unknown> {
+  private logger?: NodeLogger;
+  private saver?: NodeContext<unknown>['saveArtifact'];
+  constructor(
+    readonly input: unknown,
+    readonly config: unknown,
+    readonly secrets: Record<string, string>,
+    readonly signal: AbortSignal,
+    readonly idempotencyKey: string,
+    readonly attempt: number,
+    readonly run: RunInfo,
+    readonly http: HttpClient,
+    readonly nodeId: string,
+    readonly settings: Record<string, unknown>,
+    readonly dataDirs: string[],
+    private readonly services: ExecutorServices,
+    private readonly stepId: string,
+    private readonly redact: Redact,
+  ) {}
+
+  get log(): NodeLogger {
+    return (this.logger ??= nodeLogger(this.services, { runId: this.run.id, nodeId: this.nodeId, stepId: this.stepId }, this.redact));
+  }
+
+  // A getter too, so that `const { saveArtifact } = ctx` still works.
+  get saveArtifact(): NodeContext<unknown>['saveArtifact'] {
+    return (this.saver ??= artifactSaver(this.services, this.run.id));
+  }
 }
 
 function rejectWithReason(reject: (reason: unknown) => void, signal: AbortSignal) {
@@ -220,27 +304,31 @@ export async function executeStep(
   const deadline = timed ? withDeadline(runSignal, timeoutMs, () => new StepTimeoutError(timeoutMs)) : undefined;
   const signal = deadline?.signal ?? runSignal;
   try {
-    const config = node.definition.disabled ? {} : checkResolved(node, await resolveValue(node.config, { ...scope, secrets: services.secrets }));
+    const resolved = node.definition.disabled ? {} : resolveValue(node.config, { ...scope, secrets: services.secrets });
+    const config = node.definition.disabled ? {} : checkResolved(node, isPromise(resolved) ? await resolved : resolved);
     const result = node.definition.disabled
       ? ({ output: token.input } as NodeOutput)
       : await maybeUntilAborted(
           timed,
           Promise.resolve(
-            node.type.run({
-              input: token.input,
-              config: config as never,
-              secrets: services.secrets,
-              signal,
-              idempotencyKey: `${ctx.runId}:${token.id}`,
-              attempt,
-              log: nodeLogger(services, { runId: ctx.runId, nodeId: node.id, stepId: token.id }, redact),
-              run: runInfo(ctx),
-              http: services.http,
-              nodeId: node.id,
-              settings: (compiled.scenario.settings ?? {}) as Record<string, unknown>,
-              dataDirs: services.dataDirs,
-              saveArtifact: artifactSaver(services, ctx.runId),
-            }),
+            node.type.run(
+              new StepContext(
+                token.input,
+                config,
+                services.secrets,
+                signal,
+                `${ctx.runId}:${token.id}`,
+                attempt,
+                runInfo(ctx),
+                services.http,
+                node.id,
+                (compiled.scenario.settings ?? {}) as Record<string, unknown>,
+                services.dataDirs,
+                services,
+                token.id,
+                redact,
+              ) as unknown as NodeContext<never>,
+            ),
           ),
           signal,
         );
@@ -251,7 +339,8 @@ export async function executeStep(
     for (const out of normalise(result)) {
       const port = out.port ?? 'out';
       const output = redact(out.output);
-      outputs.push({ output, port, edges: await chooseEdges(compiled, node, port, output, scope) });
+      const edges = chooseEdges(compiled, node, port, output, scope);
+      outputs.push({ output, port, edges: isPromise(edges) ? await edges : edges });
     }
     return { type: 'STEP.SUCCEEDED', tokenId: token.id, outputs, attempts: attempt, startedAt, finishedAt: new Date(now()).toISOString() };
   } catch (caught) {

@@ -13,7 +13,7 @@
  * A run is an actor (`RunActor`) for the length of a segment; its persisted
  * snapshot is the run's durable state.
  */
-import { assign, createActor, setup, type Actor, type SnapshotFrom } from 'xstate';
+import { createActor, setup, type Actor, type SnapshotFrom } from 'xstate';
 import type { CompiledScenario } from './compile';
 import {
   applyCancel,
@@ -40,12 +40,14 @@ import {
  * const run = RunActor.start(machine, { runId, scenarioId, version: 1, startedAt, input });
  */
 export function createRunMachine(compiled: CompiledScenario) {
-  // Actions mutate the context in place and hand back the same objects: copying
-  // the step list on every step would make long runs quadratic.
-  const settle = (ctx: RunContext) => {
-    releaseBarriers(ctx, compiled);
-    return ctx;
-  };
+  // Actions change the context in place; they are plain actions, not `assign`. The context is the run's
+  // working state, owned by this one actor for one segment (the state store hands out copies and keeps what
+  // is checkpointed), and nothing subscribes to its snapshots. `assign` would copy the context object and the
+  // snapshot around every event — with its bookkeeping, about a sixth of what a step allocated
+  // (docs/performance.md) — only to hold the same objects again. XState runs a custom action at once while
+  // the actor is running, so the `always` guards that follow see the change.
+  const settle = (ctx: RunContext) => releaseBarriers(ctx, compiled);
+  type Args = { context: RunContext; event: RunMachineEvent };
   return setup({
     types: {
       context: {} as RunContext,
@@ -53,18 +55,17 @@ export function createRunMachine(compiled: CompiledScenario) {
       input: {} as RunStart,
     },
     actions: {
-      stepStarted: assign(({ context, event }) => (applyStarted(context, event as Extract<RunMachineEvent, { type: 'STEP.STARTED' }>), context)),
-      stepSucceeded: assign(({ context, event }) => settle((applySucceeded(context, compiled, event as Extract<RunMachineEvent, { type: 'STEP.SUCCEEDED' }>), context))),
-      stepFailed: assign(({ context, event }) => settle((applyFailed(context, compiled, event as Extract<RunMachineEvent, { type: 'STEP.FAILED' }>), context))),
-      stepWaits: assign(({ context, event }) => settle((applyWait(context, event as Extract<RunMachineEvent, { type: 'STEP.WAIT' }>), context))),
-      waitElapsed: assign(({ context, event }) => settle((applyElapsed(context, compiled, event as Extract<RunMachineEvent, { type: 'WAIT.ELAPSED' }>), context))),
-      decided: assign(({ context, event }) => settle((applyDecision(context, compiled, event as Extract<RunMachineEvent, { type: 'APPROVAL.DECIDED' }>), context))),
-      cancel: assign(({ context, event }) => (applyCancel(context, event as Extract<RunMachineEvent, { type: 'CANCEL' }>), context)),
-      resume: assign(({ context, event }) => settle((applyResume(context, event as Extract<RunMachineEvent, { type: 'RESUME' }>), context))),
-      markFinished: assign(({ context, event }) => {
+      stepStarted: ({ context, event }: Args) => applyStarted(context, event as Extract<RunMachineEvent, { type: 'STEP.STARTED' }>),
+      stepSucceeded: ({ context, event }: Args) => (applySucceeded(context, compiled, event as Extract<RunMachineEvent, { type: 'STEP.SUCCEEDED' }>), settle(context)),
+      stepFailed: ({ context, event }: Args) => (applyFailed(context, compiled, event as Extract<RunMachineEvent, { type: 'STEP.FAILED' }>), settle(context)),
+      stepWaits: ({ context, event }: Args) => (applyWait(context, event as Extract<RunMachineEvent, { type: 'STEP.WAIT' }>), settle(context)),
+      waitElapsed: ({ context, event }: Args) => (applyElapsed(context, compiled, event as Extract<RunMachineEvent, { type: 'WAIT.ELAPSED' }>), settle(context)),
+      decided: ({ context, event }: Args) => (applyDecision(context, compiled, event as Extract<RunMachineEvent, { type: 'APPROVAL.DECIDED' }>), settle(context)),
+      cancel: ({ context, event }: Args) => applyCancel(context, event as Extract<RunMachineEvent, { type: 'CANCEL' }>),
+      resume: ({ context, event }: Args) => (applyResume(context, event as Extract<RunMachineEvent, { type: 'RESUME' }>), settle(context)),
+      markFinished: ({ context, event }: Args) => {
         context.finishedAt ??= 'at' in event ? event.at : 'finishedAt' in event ? event.finishedAt : new Date().toISOString();
-        return context;
-      }),
+      },
     },
     guards: {
       isRunning: ({ context }) => statusOf(context) === 'running',
@@ -75,7 +76,11 @@ export function createRunMachine(compiled: CompiledScenario) {
     },
   }).createMachine({
     id: `scenario:${compiled.scenario.id}`,
-    context: ({ input }) => settle(initialContext(input, compiled.entry)),
+    context: ({ input }) => {
+      const context = initialContext(input, compiled.entry);
+      settle(context);
+      return context;
+    },
     initial: 'running',
     on: {
       CANCEL: { target: '.cancelled', actions: 'cancel' },
