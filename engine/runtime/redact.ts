@@ -58,7 +58,11 @@ function build(secrets: Record<string, string>): Redactor {
   const holdsSecret = (text: string) => needles.some((s) => text.includes(s));
   // Most keys and strings a step outputs are shorter than any secret: one comparison instead of a search per secret.
   const shortest = values[values.length - 1].length;
-  const inText = (text: string) => text.length >= shortest && values.some((s) => text.includes(s));
+  const inText = (text: string) => {
+    if (text.length < shortest) return false;
+    for (const secret of values) if (text.includes(secret)) return true; // a loop, not .some: no closure per string
+    return false;
+  };
   /**
    * Whether a secret is in a string or key of a value made of JSON's own parts (plain objects, also
    * JSONata's prototype-less ones, arrays, primitives), without writing its JSON text: a step's output
@@ -69,16 +73,19 @@ function build(secrets: Record<string, string>): Redactor {
     if (typeof value === 'string') return inText(value);
     if (value === null || value === undefined || typeof value === 'number' || typeof value === 'boolean') return false;
     if (typeof value !== 'object' || depth > 64) return undefined;
+    // Index and for-in loops, no iterator or key list per value: this walk runs on every step's output
+    // and should allocate nothing (docs/performance.md, fix 27). for-in also visits inherited enumerable
+    // keys, which a plain object has none of; were one added, it would only be looked through too.
     if (Array.isArray(value)) {
-      for (const item of value) {
-        const found = seen(item, depth + 1);
+      for (let i = 0; i < value.length; i++) {
+        const found = seen(value[i], depth + 1);
         if (found !== false) return found;
       }
       return false;
     }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return undefined;
-    for (const key of Object.keys(value)) {
+    for (const key in value) {
       if (inText(key)) return true;
       const found = seen((value as Record<string, unknown>)[key], depth + 1);
       if (found !== false) return found;
