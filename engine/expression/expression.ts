@@ -9,9 +9,6 @@ import { FALL_BACK, fastEvaluator, type FastEvaluator } from './fast-path';
 import { plainResult } from './plain-result';
 import jsonata from 'jsonata';
 
-/** What {@link Expression.evaluateNow} and `Template.renderNow` answer when the value needs JSONata's (asynchronous) evaluator. */
-export const NOT_NOW = FALL_BACK;
-
 /** Limits for one evaluation. */
 export interface EvaluationLimits {
   /** Wall-clock budget in milliseconds. */
@@ -122,22 +119,19 @@ export class Expression {
   }
 
   /**
-   * The value at once when the fast path gives it, else {@link NOT_NOW}: the engine resolves a step's config
-   * and its edges without a promise per value when every one of them is a plain path or comparison.
+   * The value at once when the fast path gives it, else a promise of JSONata's answer: the engine resolves
+   * a step's config and its edges without a promise per value when they are plain paths or comparisons.
    *
-   * @example new Expression('input.score').evaluateNow({ input: { score: 0.9 } }) // → 0.9
+   * @example new Expression('input.score').resolve({ input: { score: 0.9 } }) // → 0.9, not a promise
    */
-  evaluateNow(scope: Record<string, unknown>): unknown {
-    return this.fast ? this.fast(scope) : NOT_NOW;
+  resolve(scope: Record<string, unknown>): unknown {
+    const value = this.fast ? this.fast(scope) : FALL_BACK;
+    return value === FALL_BACK ? this.evaluateSlowly(scope) : value;
   }
 
   /** Evaluates against `scope` (its keys are the names an expression sees: input, trigger, steps, vars, run, …). */
   async evaluate(scope: Record<string, unknown>): Promise<unknown> {
-    if (this.fast) {
-      const value = this.fast(scope);
-      if (value !== FALL_BACK) return value;
-    }
-    return this.evaluateSlowly(scope);
+    return this.resolve(scope);
   }
 
   private async evaluateSlowly(scope: Record<string, unknown>): Promise<unknown> {

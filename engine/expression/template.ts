@@ -3,7 +3,7 @@
  * exactly one placeholder yields the expression's value with its type
  * (number, object, …); otherwise the parts are joined as text.
  */
-import { Expression, ExpressionError, NOT_NOW } from './expression';
+import { Expression, ExpressionError } from './expression';
 
 type Part = { text: string } | { expr: Expression; offset: number };
 
@@ -38,33 +38,29 @@ export class Template {
     this.isStatic = this.parts.every((p) => 'text' in p);
   }
 
-  /** The rendered value at once when every placeholder is a plain path or comparison, else {@link NOT_NOW}. */
-  renderNow(scope: Record<string, unknown>): unknown {
+  /** The rendered value at once when every placeholder is a plain path or comparison, else a promise of it. */
+  resolve(scope: Record<string, unknown>): unknown {
     if (this.isStatic) return this.source;
-    if (this.parts.length === 1) return (this.parts[0] as { expr: Expression }).expr.evaluateNow(scope);
-    let out = '';
-    for (const part of this.parts) {
+    if (this.parts.length === 1) return (this.parts[0] as { expr: Expression }).expr.resolve(scope);
+    return this.join(scope, 0, '');
+  }
+
+  async render(scope: Record<string, unknown>): Promise<unknown> {
+    return this.resolve(scope);
+  }
+
+  /** Joins the parts from `from` on, synchronously until a placeholder needs JSONata's evaluator. */
+  private join(scope: Record<string, unknown>, from: number, text: string): unknown {
+    let out = text;
+    for (let i = from; i < this.parts.length; i++) {
+      const part = this.parts[i];
       if ('text' in part) {
         out += part.text;
         continue;
       }
-      const value = part.expr.evaluateNow(scope);
-      if (value === NOT_NOW) return NOT_NOW;
+      const value = part.expr.resolve(scope);
+      if (value instanceof Promise) return value.then((v) => this.join(scope, i + 1, out + stringify(v)));
       out += stringify(value);
-    }
-    return out;
-  }
-
-  async render(scope: Record<string, unknown>): Promise<unknown> {
-    if (this.isStatic) return this.source;
-    if (this.parts.length === 1) {
-      const only = this.parts[0] as { expr: Expression };
-      return only.expr.evaluate(scope);
-    }
-    let out = '';
-    for (const part of this.parts) {
-      if ('text' in part) out += part.text;
-      else out += stringify(await part.expr.evaluate(scope));
     }
     return out;
   }

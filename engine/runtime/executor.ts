@@ -11,7 +11,6 @@ import { isWait } from '../../nodes/sdk';
 import type { CompiledEdge, CompiledNode, CompiledScenario, CompiledValue } from './compile';
 import { ERROR_PORT } from './compile';
 import { lineageSteps, nextAttempt, type RoutedOutput, type RunContext, type RunMachineEvent, type Token } from './dataflow';
-import { NOT_NOW, type Expression } from '../expression/expression';
 import { retryDelay } from './retry';
 import { redactor, type Redact } from './redact';
 
@@ -61,12 +60,10 @@ function resolveValue(value: CompiledValue, scope: Scope): unknown {
   switch (value.kind) {
     case 'static':
       return value.value;
-    case 'template': {
-      const now = value.template.renderNow(scope);
-      return now === NOT_NOW ? value.template.render(scope) : now;
-    }
+    case 'template':
+      return value.template.resolve(scope);
     case 'expression':
-      return valueOf(value.expression, scope);
+      return value.expression.resolve(scope);
     case 'lazy': {
       const lazy: LazyExpression = {
         source: value.expression.source,
@@ -115,7 +112,7 @@ export function chooseEdges(compiled: CompiledScenario, node: CompiledNode, port
   if (edges.length === 0) return [];
   if (edges.every((e) => !e.condition && !e.isElse)) return edges.map((e) => e.index);
   const subject = compiled.subjects.get(node.id);
-  const value = subject ? valueOf(subject, scope) : bundle;
+  const value = subject ? subject.resolve(scope) : bundle;
   const firstOnly = node.type.behaviour === 'router' && ((node.definition.config as { mode?: string } | undefined)?.mode ?? 'first') === 'first';
   const walk = (v: unknown) => takeEdges(edges, { ...scope, input: bundle, value: v }, firstOnly, 0, [], false);
   return isPromise(value) ? value.then(walk) : walk(value);
@@ -128,7 +125,7 @@ function takeEdges(edges: CompiledEdge[], edgeScope: Scope, firstOnly: boolean, 
     if (edge.isElse) continue;
     if (edge.condition) {
       if (firstOnly && matched) continue;
-      const answer = valueOf(edge.condition, edgeScope);
+      const answer = edge.condition.resolve(edgeScope);
       if (isPromise(answer)) {
         return answer.then((taken) => {
           if (taken) chosen.push(edge.index);
@@ -142,12 +139,6 @@ function takeEdges(edges: CompiledEdge[], edgeScope: Scope, firstOnly: boolean, 
   }
   if (!matched) for (const edge of edges) if (edge.isElse) chosen.push(edge.index);
   return chosen;
-}
-
-/** An expression's value: at once on the fast path, else JSONata's promise. */
-function valueOf(expression: Expression, scope: Scope): unknown {
-  const now = expression.evaluateNow(scope);
-  return now === NOT_NOW ? expression.evaluate(scope) : now;
 }
 
 function normalise(result: NodeRunResult): NodeOutput[] {
@@ -304,8 +295,11 @@ export async function executeStep(
   const deadline = timed ? withDeadline(runSignal, timeoutMs, () => new StepTimeoutError(timeoutMs)) : undefined;
   const signal = deadline?.signal ?? runSignal;
   try {
-    const resolved = node.definition.disabled ? {} : resolveValue(node.config, { ...scope, secrets: services.secrets });
-    const config = node.definition.disabled ? {} : checkResolved(node, isPromise(resolved) ? await resolved : resolved);
+    let config: unknown = {};
+    if (!node.definition.disabled) {
+      const resolved = resolveValue(node.config, { ...scope, secrets: services.secrets });
+      config = checkResolved(node, isPromise(resolved) ? await resolved : resolved);
+    }
     const result = node.definition.disabled
       ? ({ output: token.input } as NodeOutput)
       : await maybeUntilAborted(

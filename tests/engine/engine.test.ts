@@ -252,6 +252,76 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(JSON.stringify(record)).not.toContain('tok-3f9a-secret');
     expect(JSON.stringify(record)).toContain('[redacted]');
   });
+
+  // The executor resolves plain paths and comparisons at once and waits only for what needs JSONata's
+  // evaluator; the next three check that mixing the two changes nothing a node or a route sees.
+  it('resolves a config that mixes plain paths with JSONata: every value, each key in its place', async () => {
+    // Plain paths resolve at once and JSONata's values later; the node must see neither a promise nor a
+    // reordered object, and a node that takes `log` and `saveArtifact` out of its context can still call them.
+    const registry = await createRegistry();
+    registry.register(
+      defineNode({
+        type: 'test.echo-config',
+        title: 'Echo config',
+        category: 'Test',
+        description: 'Outputs its resolved config',
+        config: z.object({ fields: z.record(z.string(), z.unknown()), note: template() }),
+        run: async ({ config, log, saveArtifact, run }) => {
+          log.info('echoing', { runId: run.id });
+          await saveArtifact('echo.json', 'application/json', JSON.stringify(config));
+          return { output: { keys: Object.keys(config.fields), fields: config.fields, note: config.note } };
+        },
+      }),
+    );
+    const doc = scenario(
+      'mixed-config',
+      [
+        trigger,
+        {
+          id: 'echo',
+          type: 'test.echo-config',
+          config: {
+            fields: { shout: '{{ $uppercase(input.name) }}', id: '{{ input.id }}', fixed: 'as written', sum: '{{ $sum(input.scores) }}', path: '{{ input.name }}', list: ['{{ $uppercase(input.name) }}', '{{ input.id }}', 'x'] },
+            note: 'Hi {{ input.name }}, {{ $count(input.scores) }} scores',
+          },
+        },
+      ],
+      [{ from: 't', to: 'echo' }],
+    );
+    const engine = await harness.engine([doc], { registry });
+    const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input: { name: 'ada', id: 7, scores: [1, 2, 3] } });
+    const record = await engine.waitForRun(runId, 30_000);
+    expect(record!.status).toBe('succeeded');
+    expect(record!.output).toEqual({
+      keys: ['shout', 'id', 'fixed', 'sum', 'path', 'list'],
+      fields: { shout: 'ADA', id: 7, fixed: 'as written', sum: 6, path: 'ada', list: ['ADA', 7, 'x'] },
+      note: 'Hi ada, 3 scores',
+    });
+  });
+
+  it('when several config values fail, the step reports the first in the config order', async () => {
+    const doc = scenario(
+      'two-failures',
+      [trigger, { id: 'call', type: 'http.request', config: { method: 'GET', url: 'http://127.0.0.1:9/never', query: { a: '{{ $count([1..3].($ * 2)[$ > 0]) > 0 ? $error("a failed") : "" }}', b: '{{ $error("b failed") }}' } } }],
+      [{ from: 't', to: 'call' }],
+    );
+    const { record } = await runOnce(doc, {});
+    expect(record!.status).toBe('failed');
+    expect(record!.steps.find((s) => s.nodeId === 'call')!.error!.message).toMatch(/a failed/);
+  });
+
+  it('routes "first" mode through JSONata conditions and plain labels alike, in edge order', async () => {
+    const doc = scenario(
+      'mixed-routes',
+      [trigger, { id: 'r', type: 'router', config: { subject: 'input.tags' } }, { id: 'vip', type: 'transform', config: { expression: '"vip"' } }, { id: 'one', type: 'transform', config: { expression: '"one tag"' } }, { id: 'rest', type: 'transform', config: { expression: '"rest"' } }],
+      [{ from: 't', to: 'r' }, { from: 'r', to: 'vip', when: '"vip" in value' }, { from: 'r', to: 'one', when: '$count(value) = 1' }, { from: 'r', to: 'rest', label: 'else' }],
+    );
+    const taken = async (tags: string[]) => (await runOnce(doc, { tags })).record!.steps.map((s) => s.nodeId);
+    expect(await taken(['vip', 'new'])).toEqual(['t', 'r', 'vip']);
+    expect(await taken(['vip'])).toEqual(['t', 'r', 'vip']); // both match; "first" takes only the first
+    expect(await taken(['new'])).toEqual(['t', 'r', 'one']);
+    expect(await taken(['a', 'b'])).toEqual(['t', 'r', 'rest']);
+  });
 });
 
 describe('templates where the schema wants another type', () => {
@@ -304,88 +374,5 @@ describe.each(DRIVERS)('resume on a fixed version (%s)', (driver) => {
     expect(done!.version).toBe(2);
     expect(done!.output).toBe('c saw 42');
     expect(done!.steps.filter((s) => s.nodeId === 'a')).toHaveLength(1);
-  });
-});
-
-// The executor resolves plain paths and comparisons at once and waits only for what needs JSONata's
-// evaluator; these check that mixing the two changes nothing a node or a route sees.
-describe.each(DRIVERS)('values resolved at once and later, mixed (%s)', (driver) => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await createHarness(driver);
-  });
-  afterAll(() => harness.close());
-
-  it('resolves a config that mixes plain paths with JSONata: every value, each key in its place', async () => {
-    // Plain paths resolve at once and JSONata's values later; the node must see neither a promise nor a
-    // reordered object, and a node that takes `log` and `saveArtifact` out of its context can still call them.
-    const registry = await createRegistry();
-    registry.register(
-      defineNode({
-        type: 'test.echo-config',
-        title: 'Echo config',
-        category: 'Test',
-        description: 'Outputs its resolved config',
-        config: z.object({ fields: z.record(z.string(), z.unknown()), note: template() }),
-        run: async ({ config, log, saveArtifact, run }) => {
-          log.info('echoing', { runId: run.id });
-          await saveArtifact('echo.json', 'application/json', JSON.stringify(config));
-          return { output: { keys: Object.keys(config.fields), fields: config.fields, note: config.note } };
-        },
-      }),
-    );
-    const doc = scenario(
-      'mixed-config',
-      [
-        trigger,
-        {
-          id: 'echo',
-          type: 'test.echo-config',
-          config: {
-            fields: { shout: '{{ $uppercase(input.name) }}', id: '{{ input.id }}', fixed: 'as written', sum: '{{ $sum(input.scores) }}', path: '{{ input.name }}', list: ['{{ $uppercase(input.name) }}', '{{ input.id }}', 'x'] },
-            note: 'Hi {{ input.name }}, {{ $count(input.scores) }} scores',
-          },
-        },
-      ],
-      [{ from: 't', to: 'echo' }],
-    );
-    const engine = await harness.engine([doc], { registry });
-    const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input: { name: 'ada', id: 7, scores: [1, 2, 3] } });
-    const record = await engine.waitForRun(runId, 30_000);
-    expect(record!.status).toBe('succeeded');
-    expect(record!.output).toEqual({
-      keys: ['shout', 'id', 'fixed', 'sum', 'path', 'list'],
-      fields: { shout: 'ADA', id: 7, fixed: 'as written', sum: 6, path: 'ada', list: ['ADA', 7, 'x'] },
-      note: 'Hi ada, 3 scores',
-    });
-  });
-
-  it('when several config values fail, the step reports the first in the config order', async () => {
-    const doc = scenario(
-      'two-failures',
-      [trigger, { id: 'call', type: 'http.request', config: { method: 'GET', url: 'http://127.0.0.1:9/never', query: { a: '{{ $count([1..3].($ * 2)[$ > 0]) > 0 ? $error("a failed") : "" }}', b: '{{ $error("b failed") }}' } } }],
-      [{ from: 't', to: 'call' }],
-    );
-    const engine = await harness.engine([doc]);
-    const record = await engine.waitForRun(await engine.startRun({ scenarioId: doc.id, version: 1, input: {} }), 30_000);
-    expect(record!.status).toBe('failed');
-    expect(record!.steps.find((s) => s.nodeId === 'call')!.error!.message).toMatch(/a failed/);
-  });
-
-  it('routes "first" mode through JSONata conditions and plain labels alike, in edge order', async () => {
-    const doc = scenario(
-      'mixed-routes',
-      [trigger, { id: 'r', type: 'router', config: { subject: 'input.tags' } }, { id: 'vip', type: 'transform', config: { expression: '"vip"' } }, { id: 'one', type: 'transform', config: { expression: '"one tag"' } }, { id: 'rest', type: 'transform', config: { expression: '"rest"' } }],
-      [{ from: 't', to: 'r' }, { from: 'r', to: 'vip', when: '"vip" in value' }, { from: 'r', to: 'one', when: '$count(value) = 1' }, { from: 'r', to: 'rest', label: 'else' }],
-    );
-    const engine = await harness.engine([doc]);
-    const taken = async (tags: string[]) => {
-      const record = await engine.waitForRun(await engine.startRun({ scenarioId: doc.id, version: 1, input: { tags } }), 30_000);
-      return record!.steps.map((s) => s.nodeId);
-    };
-    expect(await taken(['vip', 'new'])).toEqual(['t', 'r', 'vip']);
-    expect(await taken(['vip'])).toEqual(['t', 'r', 'vip']); // both match; "first" takes only the first
-    expect(await taken(['new'])).toEqual(['t', 'r', 'one']);
-    expect(await taken(['a', 'b'])).toEqual(['t', 'r', 'rest']);
   });
 });
