@@ -10,12 +10,20 @@
  *
  * Blocks that name parts of the answer first are read the same way
  * (`( $profile := steps.n3.output; { "email": $profile.email } )`), with a
- * conditional on a comparison and the first of a list (`[a, b, c][0]`).
+ * conditional on a comparison and the first of a list (`[a, b, c][0]`). So is
+ * picking from a list, as the seed's "Select best variant" does on every run:
+ * a filter on a condition (`$variants[channel = $user.channel or channel =
+ * "any"]`), `and`/`or`, `$exists`, `$count`, `$max($pool.score)` and
+ * `$sort($pool, function($a, $b) { $a.score < $b.score })[0]` — JSONata's
+ * own merge sort, comparison for comparison. Lists longer than 1,000 items,
+ * or more than 100,000 items visited in one evaluation, are JSONata's, under
+ * its time limit.
  *
  * Only what plainly gives JSONata's own answer is taken: a path through plain
  * objects (ending in any value, an array too), comparisons of two
  * primitives, objects with literal keys, arrays, `$merge` of objects,
- * variables bound earlier in the same block, and conditions that are true or false.
+ * variables bound earlier in the same block, conditions that are true or false,
+ * and lists of plain objects to filter, sort or take the largest field of.
  * Anything else (an array on the way, a missing operand, mixed types, a key
  * from the prototype, a non-object to merge, an array JSONata would splice
  * into another) answers {@link FALL_BACK}, and JSONata evaluates as before —
@@ -235,7 +243,7 @@ function blockEvaluator(node: Node, outer: Bound): FastEvaluator | undefined {
       const variable = expression.lhs as Node | undefined;
       const name = variable?.value;
       if (!only(expression, ['type', 'value', 'lhs', 'rhs']) || variable?.type !== 'variable' || typeof name !== 'string' || !only(variable, ['type', 'value'])) return undefined;
-      if (name === '' || name === 'merge') return undefined;
+      if (name === '' || FUNCTIONS.has(name)) return undefined;
       const evaluate = compile(expression.rhs as Node, bound);
       if (!evaluate) return undefined;
       bound.add(name);
@@ -258,25 +266,247 @@ function blockEvaluator(node: Node, outer: Bound): FastEvaluator | undefined {
   };
 }
 
-/** `$merge([…])`: every item an object (JSONata raises T0412 otherwise), merged left to right into an object without prototype. */
-function mergeEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
-  const procedure = node.procedure as Node | undefined;
-  if (node.type !== 'function' || node.value !== '(' || procedure?.type !== 'variable' || procedure.value !== 'merge' || !only(procedure, ['type', 'value'])) return undefined;
-  // A function call's node carries `name: undefined` beside its procedure.
-  if (!only(node, ['type', 'name', 'value', 'arguments', 'procedure']) || node.name !== undefined) return undefined;
-  if (!Array.isArray(node.arguments) || node.arguments.length !== 1) return undefined;
-  // `$merge` is JSONata's function here: a block that rebinds it is not compiled (blockEvaluator).
-  const list = arrayEvaluator((node.arguments as Node[])[0], bound);
-  if (!list) return undefined;
+/**
+ * Most items the fast path filters, sorts or counts. A longer list is JSONata's, whose evaluation yields
+ * to other runs every few milliseconds and stops at the time limit (`expression.ts`); the fast path does neither.
+ */
+const MAX_ITEMS = 1000;
+
+/**
+ * Items one evaluation may visit in filters, sorts and maxima, nested ones included (a filter inside a
+ * sort's comparator visits its list once per comparison). Past it the expression is JSONata's, under its
+ * time limit: the fast path runs without yielding, and must stay far below the limit's milliseconds.
+ */
+const MAX_WORK = 100_000;
+/** Items visited so far in the evaluation under way (evaluations are synchronous, so one at a time). */
+let work = 0;
+/** Counts `items` visits; true when the evaluation has gone over {@link MAX_WORK}. */
+const tooMuch = (items: number) => (work += items) > MAX_WORK;
+
+/**
+ * `a and b`, `a or b`, when each side that is evaluated comes out true or false. JSONata evaluates the
+ * right side only when the left does not decide; its truthiness of other values is its own.
+ */
+function logicEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
+  if (node.type !== 'binary' || (node.value !== 'and' && node.value !== 'or') || !node.lhs || !node.rhs || !only(node, ['type', 'value', 'lhs', 'rhs'])) return undefined;
+  const lhs = compile(node.lhs, bound);
+  const rhs = compile(node.rhs, bound);
+  if (!lhs || !rhs) return undefined;
+  const decides = node.value === 'or';
   return (scope, vars) => {
-    const items = list(scope, vars);
-    if (items === FALL_BACK) return FALL_BACK;
-    const out: Record<string, unknown> = Object.create(null);
-    for (const item of items as unknown[]) {
+    const a = lhs(scope, vars);
+    if (typeof a !== 'boolean') return FALL_BACK;
+    if (a === decides) return a;
+    const b = rhs(scope, vars);
+    return typeof b === 'boolean' ? b : FALL_BACK;
+  };
+}
+
+/**
+ * `$list[condition]`: the items of a bound variable's list for which the condition, read from the item,
+ * is true (`$variants[channel = $user.channel or channel = "any"]`). Like JSONata's, the answer is
+ * nothing when no item is kept, the item itself when one is, and the list of them otherwise. Items
+ * that are not plain objects, a condition that is not true or false (a number selects by position), or
+ * a value that is not a list of objects or one object, are JSONata's.
+ */
+function filterEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
+  if (node.type !== 'variable' || !only(node, ['type', 'value', 'predicate']) || !Array.isArray(node.predicate)) return undefined;
+  const name = node.value;
+  const [filter, ...more] = node.predicate as Node[];
+  if (typeof name !== 'string' || !bound.has(name) || !filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr'])) return undefined;
+  const condition = filter.expr as Node | undefined;
+  if (!condition || condition.type === 'number') return undefined;
+  const test = compile(condition, bound);
+  if (!test) return undefined;
+  return (_scope, vars) => {
+    const value = vars![name];
+    const items = Array.isArray(value) ? value : isPlainObject(value) ? [value] : undefined;
+    if (!items || items.length > MAX_ITEMS || tooMuch(items.length)) return FALL_BACK;
+    const kept: unknown[] = [];
+    for (const item of items) {
       if (!isPlainObject(item)) return FALL_BACK;
-      for (const key of Object.keys(item)) out[key] = item[key];
+      // Inside the brackets, a path starts at the item.
+      const keep = test(item, vars);
+      if (keep === true) kept.push(item);
+      else if (keep !== false) return FALL_BACK;
     }
-    return out;
+    return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : kept;
+  };
+}
+
+/** `$list.name` inside `$max(…)`: the field of every item, as JSONata maps a path over a list. Only numbers (or nothing) are taken. */
+function numbersEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
+  const [start, field, ...more] = node.type === 'path' && only(node, ['type', 'steps']) && Array.isArray(node.steps) ? node.steps : [];
+  const list = start && boundVariable(start, bound);
+  if (list === undefined || !field || more.length || field.type !== 'name' || typeof field.value !== 'string' || !only(field, ['type', 'value'])) return undefined;
+  const key = field.value;
+  return (_scope, vars) => {
+    const value = vars![list];
+    if (value === undefined) return undefined;
+    const items = Array.isArray(value) ? value : [value];
+    if (items.length > MAX_ITEMS || tooMuch(items.length)) return FALL_BACK;
+    const numbers: number[] = [];
+    for (const item of items) {
+      if (!isPlainObject(item)) return FALL_BACK;
+      if (!Object.hasOwn(item, key)) {
+        if (key in item) return FALL_BACK;
+        continue;
+      }
+      const n = item[key];
+      if (typeof n === 'number') numbers.push(n);
+      else if (n !== undefined) return FALL_BACK;
+    }
+    return numbers;
+  };
+}
+
+/**
+ * `function($a, $b) { … }` given to `$sort`: its two parameters, and its body compiled with them bound
+ * (and the enclosing blocks' variables). A parameter named like one of the fast path's functions is JSONata's.
+ */
+function comparatorOf(node: Node, bound: Bound): { first: string; second: string; body: FastEvaluator } | undefined {
+  // A lambda's node carries `signature: undefined` when none is written; one that checks its arguments is JSONata's.
+  if (node.type !== 'lambda' || !only(node, ['type', 'arguments', 'signature', 'body']) || node.signature !== undefined) return undefined;
+  if (!Array.isArray(node.arguments) || node.arguments.length !== 2) return undefined;
+  const [first, second] = (node.arguments as Node[]).map((a) => (a.type === 'variable' && only(a, ['type', 'value']) && typeof a.value === 'string' ? a.value : undefined));
+  if (!first || !second || first === second || FUNCTIONS.has(first) || FUNCTIONS.has(second)) return undefined;
+  const body = compile(node.body as Node, new Set([...bound, first, second]));
+  return body && { first, second, body };
+}
+
+/**
+ * JSONata's own merge sort, comparison for comparison: split at the middle, sort each half, then merge,
+ * taking the right item first whenever the comparator says true. The same comparisons in the same order
+ * give the same list, whatever the comparator.
+ */
+function mergeSort(items: unknown[], swap: (a: unknown, b: unknown) => boolean | typeof FALL_BACK): unknown[] | typeof FALL_BACK {
+  if (items.length <= 1) return items;
+  const middle = Math.floor(items.length / 2);
+  const left = mergeSort(items.slice(0, middle), swap);
+  if (left === FALL_BACK) return FALL_BACK;
+  const right = mergeSort(items.slice(middle), swap);
+  if (right === FALL_BACK) return FALL_BACK;
+  const merged: unknown[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length && r < right.length) {
+    if (tooMuch(1)) return FALL_BACK;
+    const swapped = swap(left[l], right[r]);
+    if (swapped === FALL_BACK) return FALL_BACK;
+    merged.push(swapped ? right[r++] : left[l++]);
+  }
+  while (l < left.length) merged.push(left[l++]);
+  while (r < right.length) merged.push(right[r++]);
+  return merged;
+}
+
+type Builtin = (args: Node[], bound: Bound) => FastEvaluator | undefined;
+
+/** One argument, compiled. */
+const single = (args: Node[], bound: Bound) => (args.length === 1 ? compile(args[0], bound) : undefined);
+
+/**
+ * JSONata's functions the fast path evaluates itself, each as JSONata's own code does after checking
+ * its arguments' types: a value of another type is JSONata's, to convert or to raise its error.
+ */
+const BUILTINS: Record<string, Builtin> = {
+  /** `$merge([…])`: every item an object (JSONata raises T0412 otherwise), merged left to right into an object without prototype. */
+  merge(args, bound) {
+    const list = args.length === 1 ? arrayEvaluator(args[0], bound) : undefined;
+    if (!list) return undefined;
+    return (scope, vars) => {
+      const items = list(scope, vars);
+      if (items === FALL_BACK) return FALL_BACK;
+      const out: Record<string, unknown> = Object.create(null);
+      for (const item of items as unknown[]) {
+        if (!isPlainObject(item)) return FALL_BACK;
+        for (const key of Object.keys(item)) out[key] = item[key];
+      }
+      return out;
+    };
+  },
+  /** `$exists(x)`: whether x is there. */
+  exists(args, bound) {
+    const value = single(args, bound);
+    if (!value) return undefined;
+    return (scope, vars) => {
+      const v = value(scope, vars);
+      return v === FALL_BACK ? FALL_BACK : v !== undefined;
+    };
+  },
+  /** `$count(list)`: its length; one value counts 1, nothing 0. */
+  count(args, bound) {
+    const value = single(args, bound);
+    if (!value) return undefined;
+    return (scope, vars) => {
+      const v = value(scope, vars);
+      return v === FALL_BACK ? FALL_BACK : v === undefined ? 0 : Array.isArray(v) ? v.length : 1;
+    };
+  },
+  /** `$max($list.field)` or `$max(numbers)`: the largest number, nothing for none. */
+  max(args, bound) {
+    const value = args.length === 1 ? (numbersEvaluator(args[0], bound) ?? compile(args[0], bound)) : undefined;
+    if (!value) return undefined;
+    return (scope, vars) => {
+      const v = value(scope, vars);
+      if (v === FALL_BACK || v === undefined) return v;
+      const numbers = Array.isArray(v) ? v : [v];
+      if (numbers.length > MAX_ITEMS || !numbers.every((n) => typeof n === 'number')) return FALL_BACK;
+      return numbers.length ? Math.max(...(numbers as number[])) : undefined;
+    };
+  },
+  /**
+   * `$sort(list, function($a, $b) { … })`: JSONata's merge sort. One value is sorted as a list of one;
+   * a list of one or none is handed back as it is (`mergeSort`), as JSONata does.
+   */
+  sort(args, bound) {
+    if (args.length !== 2) return undefined;
+    const list = compile(args[0], bound);
+    const comparator = comparatorOf(args[1], bound);
+    if (!list || !comparator) return undefined;
+    const { first, second, body } = comparator;
+    return (scope, vars) => {
+      const value = list(scope, vars);
+      if (value === FALL_BACK || value === undefined) return value;
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length > MAX_ITEMS) return FALL_BACK;
+      // The body reads its paths from where `$sort` is called, and the variables around it.
+      const local: Vars = Object.create(vars ?? null);
+      return mergeSort(items, (a, b) => {
+        local[first] = a;
+        local[second] = b;
+        const swap = body(scope, local);
+        return typeof swap === 'boolean' ? swap : FALL_BACK;
+      });
+    };
+  },
+};
+
+/** Names the fast path reads as JSONata's functions: a block or a lambda that binds one of them is JSONata's. */
+const FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(BUILTINS));
+
+/**
+ * A call of one of {@link BUILTINS}, and the item at a literal position of its answer
+ * (`$sort(…)[0]`); a position JSONata would take from the end, or an item that is a list, is JSONata's.
+ */
+function functionEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
+  const procedure = node.procedure as Node | undefined;
+  if (node.type !== 'function' || node.value !== '(' || procedure?.type !== 'variable' || !only(procedure, ['type', 'value'])) return undefined;
+  const builtin = typeof procedure.value === 'string' && FUNCTIONS.has(procedure.value) ? BUILTINS[procedure.value] : undefined;
+  // A function call's node carries `name: undefined` beside its procedure.
+  if (!builtin || !only(node, ['type', 'name', 'value', 'arguments', 'procedure', 'predicate']) || node.name !== undefined || !Array.isArray(node.arguments)) return undefined;
+  // The function is JSONata's own here: a block that rebinds its name is not compiled (blockEvaluator).
+  const call = builtin(node.arguments as Node[], bound);
+  if (!call || node.predicate === undefined) return call;
+  const [filter, ...more] = Array.isArray(node.predicate) ? (node.predicate as Node[]) : [];
+  const position = (filter?.expr as Node | undefined)?.value;
+  if (!filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr']) || (filter.expr as Node).type !== 'number' || !only(filter.expr as Node, ['type', 'value'])) return undefined;
+  if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) return undefined;
+  return (scope, vars) => {
+    const value = call(scope, vars);
+    if (value === FALL_BACK || value === undefined) return value;
+    const item = Array.isArray(value) ? value[position] : position === 0 ? value : undefined;
+    return Array.isArray(item) ? FALL_BACK : item;
   };
 }
 
@@ -286,7 +516,12 @@ function mergeEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
  * @example fastEvaluator(jsonata('input.segment').ast())?.({ input: { segment: 'vip' } }) // → 'vip'
  */
 export function fastEvaluator(ast: unknown): FastEvaluator | undefined {
-  return compile(ast as Node, NONE);
+  const evaluate = compile(ast as Node, NONE);
+  if (!evaluate) return undefined;
+  return (scope, vars) => {
+    work = 0;
+    return evaluate(scope, vars);
+  };
 }
 
 /**
@@ -308,7 +543,9 @@ function compile(node: Node, bound: Bound): FastEvaluator | undefined {
       objectEvaluator(node, bound) ??
       arrayEvaluator(node, bound) ??
       firstOfEvaluator(node, bound) ??
-      mergeEvaluator(node, bound) ??
+      logicEvaluator(node, bound) ??
+      filterEvaluator(node, bound) ??
+      functionEvaluator(node, bound) ??
       conditionEvaluator(node, bound) ??
       blockEvaluator(node, bound)
     );

@@ -87,6 +87,52 @@ const block = fc
   .map(([v, w, result]) => `( $v := ${v};${w === null ? '' : ` $w := ${w};`} ${result} )`);
 
 /**
+ * What a "pick the best" transform does with a list (the seed's "Select best variant"): filter it on a
+ * condition read from each item, sort it with a comparator, take the first, count it, take its largest
+ * field, check whether anything is there. Items are objects with a few fields whose values may be of the
+ * wrong type, missing, lists, or not objects at all; the list may be one object or no list.
+ */
+const field = fc.constantFrom('f', 'g', 'channel', 'toString');
+const oddValue = fc.oneof(fc.constantFrom('', true, null), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.array(fc.constantFrom(1, 'a'), { maxLength: 2 }));
+const channel = fc.oneof({ weight: 5, arbitrary: fc.constantFrom('a', 'b', 'any') }, { weight: 1, arbitrary: oddValue });
+const score = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(0, 1, 0.5, -2, 0.5) }, { weight: 1, arbitrary: oddValue });
+const item = fc.oneof(
+  { weight: 12, arbitrary: fc.record({ f: score, g: score, channel }, { requiredKeys: ['f', 'channel'] }) },
+  { weight: 1, arbitrary: fc.record({ f: score, g: score, channel }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: json },
+);
+const listScope = fc.record({
+  input: fc.record({
+    list: fc.oneof({ weight: 8, arbitrary: fc.array(item, { maxLength: 7 }) }, { weight: 1, arbitrary: item }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    u: fc.record({ f: score, channel }),
+  }),
+});
+const { condition } = fc.letrec<{ condition: string }>((tie) => ({
+  condition: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 6, arbitrary: fc.tuple(fc.constantFrom('f', 'channel', 'g'), fc.constantFrom('=', '!=', '<', '>'), fc.constantFrom('$u.f', '$u.channel', '"any"', '0.5', 'true')).map(([f, op, v]) => `${f} ${op} ${v}`) },
+    { weight: 2, arbitrary: fc.tuple(tie('condition'), fc.constantFrom('and', 'or'), tie('condition')).map(([a, op, b]) => `(${a} ${op} ${b})`) },
+    { weight: 1, arbitrary: fc.constantFrom('f', 'channel', '1', 'toString = 1') },
+  ),
+}));
+const list = fc.oneof(fc.constant('$l'), condition.map((c) => `$l[${c}]`), fc.constant('$fits'));
+const comparator = fc
+  .tuple(fc.constantFrom('<', '>', '=', '<='), fc.constantFrom('f', 'f', 'channel', 'g', 'toString'), fc.constantFrom('$b', '$b', '$a', '$u'))
+  .map(([op, f, other]) => `function($a, $b) { $a.${f} ${op} ${other}.${f} }`);
+const picked = fc.oneof(
+  fc.tuple(list, comparator, fc.constantFrom('[0]', '[1]', '[-1]', '')).map(([l, c, at]) => `$sort(${l}, ${c})${at}`),
+  fc.tuple(list, field).map(([l, f]) => `$max(${l}.${f})`),
+  list.map((l) => `$count(${l})`),
+  fc.oneof(list, fc.constant('$u.f')).map((l) => `$exists(${l})`),
+  condition.map((c) => `$exists($l[${c}]) ? $l[${c}] : $l`),
+  fc.tuple(list, comparator, field).map(([l, c, f]) => `$merge([$u, { "best": $sort(${l}, ${c})[0], "top": $max(${l}.${f}), "n": $count(${l}) }])`),
+  fc.tuple(fc.constantFrom('$count', '$exists'), list, fc.constantFrom(0, 1)).map(([f, l, at]) => `${f}(${l})[${at}]`),
+);
+const picking = fc
+  .tuple(fc.option(condition, { freq: 3 }), picked)
+  .map(([c, p]) => `( $l := input.list; $u := input.u; ${c === null ? '' : `$fits := $l[${c}]; `}${p} )`);
+
+/**
  * A value as its keys and items, so a key holding `undefined` differs from a
  * missing one (`toEqual` alone treats them alike, and JSONata leaves such keys out).
  */
@@ -137,7 +183,7 @@ describe('expression fast path', () => {
     expect(fastEvaluator(jsonata('('.repeat(100) + '1' + ')'.repeat(100)).ast())).toBeUndefined();
     for (const source of ['( $merge := 1; $merge([input]) )', '$undefined.a', '( $x := input; $y )', '[input][-1]', '[input][$i]', '[input][0][0]'])
       expect(fastEvaluator(jsonata(source).ast()), source).toBeUndefined();
-    for (const source of ['$.x', 'input.a[0]', 'input.a[]', 'input.*', '$count(input)', 'input.a + 1', 'value in ["a"]', 'input.a = $x', '{ input.k: 1 }', '{ "a": 1, "a": 2 }', '[input.a[0]]', '$merge(input)', '$merge([input], 1)', 'input{ "a": 1 }'])
+    for (const source of ['$.x', 'input.a[0]', 'input.a[]', 'input.*', '$count(input, 1)', '$sort(input)', '$sort(input, function($a, $b) <xx:b> { $a > $b })', 'input.a + 1', 'value in ["a"]', 'input.a = $x', '{ input.k: 1 }', '{ "a": 1, "a": 2 }', '[input.a[0]]', '$merge(input)', '$merge([input], 1)', 'input{ "a": 1 }'])
       expect(fastEvaluator(jsonata(source).ast()), source).toBeUndefined();
     // An array on the way, or a key from the prototype: JSONata's own rules apply.
     const segment = fastEvaluator(jsonata('input.segment').ast())!;
@@ -145,6 +191,15 @@ describe('expression fast path', () => {
     expect(fastEvaluator(jsonata('input.toString').ast())!({ input: {} })).toBe(FALL_BACK);
     expect(segment({ input: { segment: 'vip' } })).toBe('vip');
     expect(segment({ input: Object.assign(Object.create(null), { segment: 'vip' }) })).toBe('vip');
+    // A long list, or nested filters that would visit too many items, are JSONata's, under its time limit.
+    const fits = fastEvaluator(jsonata('( $l := input; $l[f = 1] )').ast())!;
+    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ f: i % 2 }));
+    expect(fits({ input: items(4) })).toEqual([{ f: 1 }, { f: 1 }]);
+    expect(fits({ input: items(1001) })).toBe(FALL_BACK);
+    const nested = fastEvaluator(jsonata('( $l := input; $l[$exists($l[$exists($l[f = 1])])] )').ast())!;
+    expect(nested({ input: items(10) })).toEqual(items(10));
+    expect(nested({ input: items(100) })).toBe(FALL_BACK);
+    expect(fastEvaluator(jsonata('$max(input)').ast())!({ input: Array.from({ length: 200_000 }, (_, i) => i) })).toBe(FALL_BACK);
     // Merging something that is not an object is JSONata's error (T0412) to raise.
     expect(fastEvaluator(jsonata('$merge([input, { "c": 1 }])').ast())!({ input: 'text' })).toBe(FALL_BACK);
   });
@@ -186,6 +241,41 @@ describe('expression fast path', () => {
     const profile = Object.assign(Object.create(null), { email: 'ada@example.com', traits: { ch: 'push' } });
     for (const steps of [{ n6: { output: { segment: 'buyers' } }, n3: { output: profile } }, { n5: { output: [{ segment: 'x' }] } }, {}]) {
       expect(await ours(seed, { steps })).toEqual(await reference(seed, { steps }));
+    }
+  });
+
+  it('agrees with JSONata on random filters, sorts, counts and maxima over lists, errors included', async () => {
+    await fc.assert(
+      fc.asyncProperty(picking, listScope, async (source, scope) => {
+        expect(await ours(source, scope)).toEqual(await reference(source, scope));
+      }),
+      { numRuns: 1500 },
+    );
+    // The seed's own "Select best variant", on lists of every length and with a channel that fits none.
+    const seed = `(
+      $user := [steps.n11.output, steps.n12.output][0];
+      $variants := input.body.variants;
+      $fits := $variants[channel = $user.channel or channel = "any"];
+      $pool := $exists($fits) ? $fits : $variants;
+      $best := $sort($pool, function($a, $b) { $a.score < $b.score })[0];
+      $merge([$user, { "variant": $best, "bestScore": $max($pool.score), "variantsConsidered": $count($pool) }])
+    )`;
+    expect(fastEvaluator(jsonata(seed).ast()), 'the seed transform').toBeDefined();
+    const variants = [
+      { id: 'v1', channel: 'email', score: 0.4 },
+      { id: 'v2', channel: 'push', score: 0.9 },
+      { id: 'v3', channel: 'any', score: 0.7 },
+      { id: 'v4', channel: 'email', score: 0.7 },
+    ];
+    for (const [channel, count] of [['email', 4], ['push', 2], ['sms', 1], ['email', 1], ['email', 0]] as const) {
+      const scope = { input: { body: { variants: variants.slice(0, count) } }, steps: { n12: { output: { userId: 'u1', channel } } } };
+      expect(await ours(seed, scope), `${channel}, ${count} variants`).toEqual(await reference(seed, scope));
+    }
+    // A comparator that is no order still gives JSONata's list: the same comparisons, in the same order.
+    const unordered = '$sort(input.list, function($a, $b) { $a.f = $b.f })';
+    for (const fs of [[0, 1, 0], [0, 0, 1, 0, 0]]) {
+      const scope = { input: { list: fs.map((f, id) => ({ id, f })) } };
+      expect(await ours(unordered, scope), JSON.stringify(fs)).toEqual(await reference(unordered, scope));
     }
   });
 
