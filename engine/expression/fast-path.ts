@@ -13,20 +13,23 @@
  * conditional on a comparison and the first of a list (`[a, b, c][0]`). So is
  * picking from a list, as the seed's "Select best variant" does on every run:
  * a filter on a condition (`$variants[channel = $user.channel or channel =
- * "any"]`), `and`/`or`, `$exists`, `$count`, `$max($pool.score)` and
+ * "any"]`), `and`/`or`, `$exists`, `$count`, `$uppercase`, `$max($pool.score)` and
  * `$sort($pool, function($a, $b) { $a.score < $b.score })[0]` — JSONata's
- * own merge sort, comparison for comparison. Lists longer than 1,000 items,
- * or more than 100,000 items visited in one evaluation, are JSONata's, under
- * its time limit.
+ * own merge sort, comparison for comparison. A path that meets a list on its
+ * way maps over it (`[input.properties.products.product_id]`), and may end
+ * in an object built from each item (`$order.products.{ "price": price }`);
+ * a list constructor splices in the lists its items give, as JSONata's
+ * `append` does. Lists longer than 1,000 items, or more than 100,000 items
+ * visited in one evaluation, are JSONata's, under its time limit.
  *
  * Only what plainly gives JSONata's own answer is taken: a path through plain
  * objects (ending in any value, an array too), comparisons of two
  * primitives, objects with literal keys, arrays, `$merge` of objects,
  * variables bound earlier in the same block, conditions that are true or false,
- * and lists of plain objects to filter, sort or take the largest field of.
- * Anything else (an array on the way, a missing operand, mixed types, a key
- * from the prototype, a non-object to merge, an array JSONata would splice
- * into another) answers {@link FALL_BACK}, and JSONata evaluates as before —
+ * and lists of plain objects to filter, sort, map a path over or take the
+ * largest field of. Anything else (a list inside a list on the way, a missing
+ * operand, mixed types, a key from the prototype, a non-object to merge)
+ * answers {@link FALL_BACK}, and JSONata evaluates as before —
  * so results and errors stay JSONata's. Nothing nested deeper than 32 levels
  * is taken either, so JSONata's depth limit still fails a runaway expression.
  */
@@ -78,28 +81,88 @@ function variableEvaluator(node: Node, bound: Bound): FastEvaluator | undefined 
   return (_scope, vars) => vars![name];
 }
 
-/** `a.b.c` from the scope, or `$v.b.c` from a bound variable. */
+/**
+ * `a.b.c` from the scope, or `$v.b.c` from a bound variable; and, ending the path, an object built from
+ * each item it reaches (`$order.products.{ "product_id": product_id }`). Through plain objects the path
+ * is a chain of lookups. A list on the way is mapped over as JSONata does (`mapOver`); a list at the end
+ * is handed over as it is.
+ */
 function pathEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   if (node.type !== 'path' || !only(node, ['type', 'steps']) || !node.steps?.length) return undefined;
-  const names: string[] = [];
   const start = boundVariable(node.steps[0], bound);
-  for (const step of start === undefined ? node.steps : node.steps.slice(1)) {
+  const steps = start === undefined ? node.steps : node.steps.slice(1);
+  const last = steps[steps.length - 1];
+  // An object built per item is the last step: `{` as a step, not `a{ … }`, which groups.
+  const build = last?.type === 'unary' && last.value === '{' ? objectEvaluator(last, bound) : undefined;
+  if (build && steps.length < 2) return undefined;
+  const names: string[] = [];
+  for (const step of build ? steps.slice(0, -1) : steps) {
     if (step.type !== 'name' || typeof step.value !== 'string' || !only(step, ['type', 'value'])) return undefined;
     names.push(step.value);
   }
   return (scope, vars) => {
     let value: unknown = start === undefined ? scope : vars![start];
-    for (const name of names) {
+    for (let i = 0; i < names.length; i++) {
+      if (Array.isArray(value)) return mapOver(value, names, i, build, vars);
       if (value === undefined || value === null || typeof value !== 'object') return undefined;
       if (!isPlainObject(value)) return FALL_BACK;
+      const name = names[i];
       if (!Object.hasOwn(value, name)) return name in value ? FALL_BACK : undefined;
       value = value[name];
     }
-    // An array at the end is handed over as it is, as JSONata does (an array on the way, it maps over).
-    return typeof value === 'function' ? FALL_BACK : value;
+    if (typeof value === 'function') return FALL_BACK;
+    if (!build || value === undefined) return value;
+    return mapOver(Array.isArray(value) ? value : [value], names, names.length, build, vars);
   };
 }
 
+/**
+ * The rest of a path, from step `from`, over a list: JSONata's own steps. Each step looks the name up in
+ * every item (nothing from an item that is not an object, or lacks the name), then flattens the lists it
+ * got by one level — except that a last step that found exactly one list hands that list over as it is.
+ * No result ends the path with nothing; one result is the value itself, more are a list. An item that is
+ * itself a list (JSONata would map over it too), or an object that is not plain, is JSONata's.
+ */
+function mapOver(list: unknown[], names: string[], from: number, build: FastEvaluator | undefined, vars: Vars | undefined): unknown {
+  let items = list;
+  for (let i = from; i < names.length; i++) {
+    if (items.length > MAX_ITEMS || tooMuch(items.length)) return FALL_BACK;
+    const name = names[i];
+    const found: unknown[] = [];
+    for (const item of items) {
+      if (item === null || typeof item !== 'object') continue;
+      if (!isPlainObject(item)) return FALL_BACK;
+      if (!Object.hasOwn(item, name)) {
+        if (name in item) return FALL_BACK;
+        continue;
+      }
+      const value = item[name];
+      if (typeof value === 'function') return FALL_BACK;
+      if (value !== undefined) found.push(value);
+    }
+    if (i === names.length - 1 && !build && found.length === 1 && Array.isArray(found[0])) return found[0];
+    items = [];
+    for (const value of found) {
+      if (!Array.isArray(value)) items.push(value);
+      else for (const inner of value) items.push(inner);
+    }
+    if (items.length === 0) return undefined;
+  }
+  if (build) {
+    if (items.length > MAX_ITEMS || tooMuch(items.length)) return FALL_BACK;
+    const built: unknown[] = [];
+    for (const item of items) {
+      // An object built from a number or a string is JSONata's to make.
+      if (!isPlainObject(item)) return FALL_BACK;
+      const object = build(item, vars);
+      if (object === FALL_BACK) return FALL_BACK;
+      built.push(object);
+    }
+    items = built;
+  }
+  for (const item of items) if (Array.isArray(item)) return FALL_BACK;
+  return items.length === 0 ? undefined : items.length === 1 ? items[0] : items;
+}
 
 const isPrimitive = (v: unknown) => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
@@ -162,9 +225,9 @@ function objectEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
 
 /**
  * `[a, b, …]`: undefined items are left out. An array written in place
- * (`[[1, 2], 3]`, `[[a, b][0]]`) is kept whole, as JSONata keeps it; one
- * handed over by anything else (a conditional, a block) JSONata splices in,
- * and that is left to it.
+ * (`[[1, 2], 3]`, `[[a, b][0]]`) is kept whole, as JSONata keeps it; a list
+ * any other item gives (a path that maps over a list, a variable, a
+ * conditional) is spliced in, one level deep, as JSONata's `append` does.
  */
 function arrayEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
   if (node.type !== 'unary' || node.value !== '[' || !Array.isArray(node.expressions) || !only(node, ['type', 'value', 'expressions'])) return undefined;
@@ -179,8 +242,11 @@ function arrayEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
     const out: unknown[] = [];
     for (const { evaluate, whole } of items) {
       const value = evaluate(scope, vars);
-      if (value === FALL_BACK || (!whole && Array.isArray(value))) return FALL_BACK;
-      if (value !== undefined) out.push(value);
+      if (value === FALL_BACK) return FALL_BACK;
+      if (value === undefined) continue;
+      if (whole || !Array.isArray(value)) out.push(value);
+      else if (value.length > MAX_ITEMS || tooMuch(value.length)) return FALL_BACK;
+      else for (const inner of value) out.push(inner);
     }
     return out;
   };
@@ -432,6 +498,15 @@ const BUILTINS: Record<string, Builtin> = {
     return (scope, vars) => {
       const v = value(scope, vars);
       return v === FALL_BACK ? FALL_BACK : v !== undefined;
+    };
+  },
+  /** `$uppercase(text)`: nothing stays nothing; a value that is not text is JSONata's error (T0410). */
+  uppercase(args, bound) {
+    const value = single(args, bound);
+    if (!value) return undefined;
+    return (scope, vars) => {
+      const v = value(scope, vars);
+      return v === FALL_BACK || v === undefined ? v : typeof v === 'string' ? v.toUpperCase() : FALL_BACK;
     };
   },
   /** `$count(list)`: its length; one value counts 1, nothing 0. */

@@ -127,6 +127,11 @@ const picked = fc.oneof(
   condition.map((c) => `$exists($l[${c}]) ? $l[${c}] : $l`),
   fc.tuple(list, comparator, field).map(([l, c, f]) => `$merge([$u, { "best": $sort(${l}, ${c})[0], "top": $max(${l}.${f}), "n": $count(${l}) }])`),
   fc.tuple(fc.constantFrom('$count', '$exists'), list, fc.constantFrom(0, 1)).map(([f, l, at]) => `${f}(${l})[${at}]`),
+  // A path that maps over the list, an object built from each item, and lists spliced into a list.
+  fc.tuple(fc.constantFrom('$l', 'input.list', '$fits'), field).map(([l, f]) => `${l}.${f}`),
+  fc.tuple(fc.constantFrom('$l', 'input.list', '$fits'), field, fc.constantFrom('', ', $u.f', ', [$l.g]')).map(([l, f, more]) => `[${l}.${f}${more}]`),
+  fc.tuple(fc.constantFrom('$l', 'input.list'), field, fc.boolean()).map(([l, f, wrap]) => (wrap ? `[${l}.{ "x": ${f}, "c": $uppercase(channel), "u": $u.f }]` : `${l}.{ "x": ${f} }`)),
+  fc.tuple(fc.constantFrom('$count', '$exists', '$max'), field).map(([fn, f]) => `${fn}(input.list.${f})`),
 );
 const picking = fc
   .tuple(fc.option(condition, { freq: 3 }), picked)
@@ -185,9 +190,11 @@ describe('expression fast path', () => {
       expect(fastEvaluator(jsonata(source).ast()), source).toBeUndefined();
     for (const source of ['$.x', 'input.a[0]', 'input.a[]', 'input.*', '$count(input, 1)', '$sort(input)', '$sort(input, function($a, $b) <xx:b> { $a > $b })', 'input.a + 1', 'value in ["a"]', 'input.a = $x', '{ input.k: 1 }', '{ "a": 1, "a": 2 }', '[input.a[0]]', '$merge(input)', '$merge([input], 1)', 'input{ "a": 1 }'])
       expect(fastEvaluator(jsonata(source).ast()), source).toBeUndefined();
-    // An array on the way, or a key from the prototype: JSONata's own rules apply.
+    // A list on the way is mapped over, as JSONata does; a list inside it, or a key from the prototype, is JSONata's.
     const segment = fastEvaluator(jsonata('input.segment').ast())!;
-    expect(segment({ input: [{ segment: 'a' }] })).toBe(FALL_BACK);
+    expect(segment({ input: [{ segment: 'a' }] })).toBe('a');
+    expect(segment({ input: [{ segment: 'a' }, { segment: ['b', 'c'] }, { other: 1 }, 7] })).toEqual(['a', 'b', 'c']);
+    expect(segment({ input: [[{ segment: 'a' }]] })).toBe(FALL_BACK);
     expect(fastEvaluator(jsonata('input.toString').ast())!({ input: {} })).toBe(FALL_BACK);
     expect(segment({ input: { segment: 'vip' } })).toBe('vip');
     expect(segment({ input: Object.assign(Object.create(null), { segment: 'vip' }) })).toBe('vip');
@@ -271,6 +278,27 @@ describe('expression fast path', () => {
       const scope = { input: { body: { variants: variants.slice(0, count) } }, steps: { n12: { output: { userId: 'u1', channel } } } };
       expect(await ours(seed, scope), `${channel}, ${count} variants`).toEqual(await reference(seed, scope));
     }
+    // The seed's request for a purchase (n6) and Braze purchases (n15), on orders of zero, one and two products.
+    const request = `{ "userId": input.userId, "items": $count(input.properties.products), "skus": [input.properties.products.product_id] }`;
+    const purchases = `( $order := steps.n3.output.properties; input.eventType = "purchase" ? [$order.products.{ "product_id": product_id,
+      "currency": $uppercase($order.currency), "price": price, "quantity": quantity }] )`;
+    expect(fastEvaluator(jsonata(request).ast()), 'n6').toBeDefined();
+    expect(fastEvaluator(jsonata(purchases).ast()), 'n15').toBeDefined();
+    const products = [
+      { product_id: 'sku-1', price: 20, quantity: 1 },
+      { product_id: 'sku-2', price: 5.5, quantity: 3 },
+    ];
+    for (const count of [0, 1, 2]) {
+      const properties = { currency: 'eur', products: products.slice(0, count) };
+      const scope = { input: { userId: 'u1', eventType: 'purchase', properties }, steps: { n3: { output: { properties } } } };
+      expect(await ours(request, scope), `n6, ${count} products`).toEqual(await reference(request, scope));
+      expect(await ours(purchases, scope), `n15, ${count} products`).toEqual(await reference(purchases, scope));
+    }
+    // …and the fast path answers them itself, without JSONata's evaluator.
+    const order = { currency: 'eur', products };
+    const orderScope = { input: { userId: 'u1', eventType: 'purchase', properties: order }, steps: { n3: { output: { properties: order } } } };
+    expect(fastEvaluator(jsonata(request).ast())!(orderScope)).toEqual({ userId: 'u1', items: 2, skus: ['sku-1', 'sku-2'] });
+    expect(plainResult(fastEvaluator(jsonata(purchases).ast())!(orderScope))).toEqual(products.map((p) => ({ ...p, currency: 'EUR' })));
     // A comparator that is no order still gives JSONata's list: the same comparisons, in the same order.
     const unordered = '$sort(input.list, function($a, $b) { $a.f = $b.f })';
     for (const fs of [[0, 1, 0], [0, 0, 1, 0, 0]]) {
