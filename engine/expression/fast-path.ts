@@ -339,7 +339,7 @@ function blockEvaluator(node: Node, outer: Bound): FastEvaluator | undefined {
 const MAX_ITEMS = 1000;
 
 /**
- * Items one evaluation may visit in filters, sorts and maxima, nested ones included (a filter inside a
+ * Items one evaluation may visit in filters, sorts and paths mapped over lists, nested ones included (a filter inside a
  * sort's comparator visits its list once per comparison). Past it the expression is JSONata's, under its
  * time limit: the fast path runs without yielding, and must stay far below the limit's milliseconds.
  */
@@ -397,32 +397,6 @@ function filterEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
       else if (keep !== false) return FALL_BACK;
     }
     return kept.length === 0 ? undefined : kept.length === 1 ? kept[0] : kept;
-  };
-}
-
-/** `$list.name` inside `$max(…)`: the field of every item, as JSONata maps a path over a list. Only numbers (or nothing) are taken. */
-function numbersEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
-  const [start, field, ...more] = node.type === 'path' && only(node, ['type', 'steps']) && Array.isArray(node.steps) ? node.steps : [];
-  const list = start && boundVariable(start, bound);
-  if (list === undefined || !field || more.length || field.type !== 'name' || typeof field.value !== 'string' || !only(field, ['type', 'value'])) return undefined;
-  const key = field.value;
-  return (_scope, vars) => {
-    const value = vars![list];
-    if (value === undefined) return undefined;
-    const items = Array.isArray(value) ? value : [value];
-    if (items.length > MAX_ITEMS || tooMuch(items.length)) return FALL_BACK;
-    const numbers: number[] = [];
-    for (const item of items) {
-      if (!isPlainObject(item)) return FALL_BACK;
-      if (!Object.hasOwn(item, key)) {
-        if (key in item) return FALL_BACK;
-        continue;
-      }
-      const n = item[key];
-      if (typeof n === 'number') numbers.push(n);
-      else if (n !== undefined) return FALL_BACK;
-    }
-    return numbers;
   };
 }
 
@@ -518,9 +492,9 @@ const BUILTINS: Record<string, Builtin> = {
       return v === FALL_BACK ? FALL_BACK : v === undefined ? 0 : Array.isArray(v) ? v.length : 1;
     };
   },
-  /** `$max($list.field)` or `$max(numbers)`: the largest number, nothing for none. */
+  /** `$max($list.field)` (a path mapped over the list) or `$max(numbers)`: the largest number, nothing for none. */
   max(args, bound) {
-    const value = args.length === 1 ? (numbersEvaluator(args[0], bound) ?? compile(args[0], bound)) : undefined;
+    const value = single(args, bound);
     if (!value) return undefined;
     return (scope, vars) => {
       const v = value(scope, vars);
