@@ -40,8 +40,12 @@ export function printSegmentation(rows: SegmentationRow[]): void {
   for (const r of rows) console.log(`  ${r.mode.padEnd(9)} ${roles(r.cpuMsPerRunByRole, 2)} · load ${fmt(r.loadCpuMsPerRun, 2)}${r.stepsPerRun ? `   (${r.stepsPerRun} steps per run)` : ''}`);
   const common = rows.filter((r) => r.commonRate);
   if (common.length) {
-    console.log(`\nCPU ms per run with every row at one rate, ${fmt(common[0].commonRate!.runsPerSecond, 1)} runs/s, each turn (× plain: median of the turns' ratios):`);
-    for (const r of common) console.log(`  ${r.mode.padEnd(9)} ${r.commonRate!.cpuMsPerRun.map((x) => fmt(x, 2)).join(' · ')}   ${ratio(r.commonRate!.ratio)}`);
+    console.log(`\nCPU ms per run with every row at one rate, ${fmt(common[0].commonRate!.runsPerSecond, 1)} runs/s, each turn (× plain: median of the turns' ratios), and latency there, all turns:`);
+    for (const r of common) {
+      const c = r.commonRate!;
+      const latency = c.p99Ms === undefined ? '' : `   p50 ${fmt(c.p50Ms!)} ms · p99 ${fmt(c.p99Ms)} ms`;
+      console.log(`  ${r.mode.padEnd(9)} ${c.cpuMsPerRun.map((x) => fmt(x, 2)).join(' · ')}   ${ratio(c.ratio)}${latency}`);
+    }
   }
   const mixes = rows.filter((r) => r.redisCommandMix);
   if (mixes.length) console.log('\nRedis commands per run, top 8:');

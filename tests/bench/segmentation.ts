@@ -64,6 +64,12 @@ export interface CommonRateSample {
   runsPerSecond: number;
   /** CPU per run over every process of the system, each turn. */
   cpuMsPerRun: number[];
+  /**
+   * Webhook-to-delivery latency over all turns, ms: every row under the same load, so what differs
+   * is the system, not how hard its own half rate pushes it (the half-rate columns).
+   */
+  p50Ms?: number;
+  p99Ms?: number;
   /** The median over the turns of CPU per run ÷ plain's in the same turn. */
   ratio?: number;
 }
@@ -174,11 +180,11 @@ async function saturate(system: SystemUnderTest, watch: DeliveryWatch, tag: stri
   };
 }
 
-/** One open-loop window at `rate`: CPU per completed run over every process of the system. */
-async function paceAt(system: SystemUnderTest, watch: DeliveryWatch, tag: string, rate: number, seconds: number): Promise<number> {
+/** One open-loop window at `rate`: CPU per completed run over every process of the system, and each run's latency. */
+async function paceAt(system: SystemUnderTest, watch: DeliveryWatch, tag: string, rate: number, seconds: number): Promise<{ cpuMsPerRun: number; latencies: number[] }> {
   const probe = new ResourceProbe(system.groups);
   const result = await openLoop({ hookUrl: system.hookUrl, secret: SEGMENT_SECRET, watch, tag, warmupSeconds: 1, seconds, rate, onMeasureStart: () => probe.start() });
-  return sumOf(Object.values(probe.stop().cpuMs)) / result.completed;
+  return { cpuMsPerRun: sumOf(Object.values(probe.stop().cpuMs)) / result.completed, latencies: result.latencies };
 }
 
 const sumOf = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -267,12 +273,18 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
     }
     const turns = options.commonRateTurns ?? 2;
     const rate = Math.min(...rows.map((r) => r.halfRate));
+    const latencies = new Map<SegmentationMode, number[]>();
     for (let turn = 1; turn <= turns; turn++) {
       log(`  common rate, turn ${turn} of ${turns}: ${modes.join(', ')} at ${rate.toFixed(1)} runs/s …`);
       for (const row of rows) {
-        const cpu = await paceAt(systems.get(row.mode)!, watch, `${row.mode}-common${turn}`, rate, seconds);
-        (row.commonRate ??= { runsPerSecond: rate, cpuMsPerRun: [] }).cpuMsPerRun.push(cpu);
+        const paced = await paceAt(systems.get(row.mode)!, watch, `${row.mode}-common${turn}`, rate, seconds);
+        (row.commonRate ??= { runsPerSecond: rate, cpuMsPerRun: [] }).cpuMsPerRun.push(paced.cpuMsPerRun);
+        latencies.set(row.mode, [...(latencies.get(row.mode) ?? []), ...paced.latencies]);
       }
+    }
+    for (const row of rows) {
+      const all = latencies.get(row.mode);
+      if (row.commonRate && all?.length) Object.assign(row.commonRate, { p50Ms: quantile(all, 0.5), p99Ms: quantile(all, 0.99) });
     }
   } finally {
     for (const system of systems.values()) await system.close();
