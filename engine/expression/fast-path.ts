@@ -258,19 +258,37 @@ function arrayEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
  * is an array, or anything else in brackets, is JSONata's.
  */
 function firstOfEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
-  if (node.type !== 'unary' || node.value !== '[' || !Array.isArray(node.predicate) || !only(node, ['type', 'value', 'expressions', 'predicate'])) return undefined;
-  const [filter, ...more] = node.predicate as Node[];
-  if (!filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr']) || (filter.expr as Node | undefined)?.type !== 'number' || !only(filter.expr as Node, ['type', 'value'])) return undefined;
-  const index = (filter.expr as Node).value;
-  if (typeof index !== 'number' || !Number.isInteger(index) || index < 0) return undefined;
+  if (node.type !== 'unary' || node.value !== '[' || !only(node, ['type', 'value', 'expressions', 'predicate'])) return undefined;
+  const index = literalPosition(node.predicate);
+  if (index === undefined) return undefined;
   const list = arrayEvaluator({ type: 'unary', value: '[', expressions: node.expressions }, bound);
   if (!list) return undefined;
   return (scope, vars) => {
     const items = list(scope, vars);
-    if (items === FALL_BACK) return FALL_BACK;
-    const item = (items as unknown[])[index];
-    return Array.isArray(item) ? FALL_BACK : item;
+    return items === FALL_BACK ? FALL_BACK : itemAt(items, index);
   };
+}
+
+/** The expression inside a predicate that is exactly one `[…]` filter; undefined for anything else. */
+function onlyFilter(predicate: unknown): Node | undefined {
+  if (!Array.isArray(predicate)) return undefined;
+  const [filter, ...more] = predicate as Node[];
+  if (!filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr'])) return undefined;
+  return filter.expr as Node | undefined;
+}
+
+/** `[n]` with a literal position counted from the start; one JSONata would count from the end is its own. */
+function literalPosition(predicate: unknown): number | undefined {
+  const position = onlyFilter(predicate);
+  if (position?.type !== 'number' || !only(position, ['type', 'value'])) return undefined;
+  const n = position.value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** The item at `position` of a list (one value is a list of one); an item that is itself a list is JSONata's. */
+function itemAt(value: unknown, position: number): unknown {
+  const item = Array.isArray(value) ? value[position] : position === 0 ? value : undefined;
+  return Array.isArray(item) ? FALL_BACK : item;
 }
 
 /**
@@ -376,12 +394,10 @@ function logicEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
  * a value that is not a list of objects or one object, are JSONata's.
  */
 function filterEvaluator(node: Node, bound: Bound): FastEvaluator | undefined {
-  if (node.type !== 'variable' || !only(node, ['type', 'value', 'predicate']) || !Array.isArray(node.predicate)) return undefined;
+  if (node.type !== 'variable' || !only(node, ['type', 'value', 'predicate'])) return undefined;
   const name = node.value;
-  const [filter, ...more] = node.predicate as Node[];
-  if (typeof name !== 'string' || !bound.has(name) || !filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr'])) return undefined;
-  const condition = filter.expr as Node | undefined;
-  if (!condition || condition.type === 'number') return undefined;
+  const condition = onlyFilter(node.predicate);
+  if (typeof name !== 'string' || !bound.has(name) || !condition || condition.type === 'number') return undefined;
   const test = compile(condition, bound);
   if (!test) return undefined;
   return (_scope, vars) => {
@@ -547,15 +563,11 @@ function functionEvaluator(node: Node, bound: Bound): FastEvaluator | undefined 
   // The function is JSONata's own here: a block that rebinds its name is not compiled (blockEvaluator).
   const call = builtin(node.arguments as Node[], bound);
   if (!call || node.predicate === undefined) return call;
-  const [filter, ...more] = Array.isArray(node.predicate) ? (node.predicate as Node[]) : [];
-  const position = (filter?.expr as Node | undefined)?.value;
-  if (!filter || more.length || filter.type !== 'filter' || !only(filter, ['type', 'expr']) || (filter.expr as Node).type !== 'number' || !only(filter.expr as Node, ['type', 'value'])) return undefined;
-  if (typeof position !== 'number' || !Number.isInteger(position) || position < 0) return undefined;
+  const position = literalPosition(node.predicate);
+  if (position === undefined) return undefined;
   return (scope, vars) => {
     const value = call(scope, vars);
-    if (value === FALL_BACK || value === undefined) return value;
-    const item = Array.isArray(value) ? value[position] : position === 0 ? value : undefined;
-    return Array.isArray(item) ? FALL_BACK : item;
+    return value === FALL_BACK || value === undefined ? value : itemAt(value, position);
   };
 }
 
