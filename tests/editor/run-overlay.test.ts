@@ -58,14 +58,16 @@ async function overlay(page: Page) {
 async function runOnce(page: Page, input: unknown): Promise<Run> {
   await page.click('[data-testid="tab-runs"]');
   await page.fill('#run-input', JSON.stringify(input));
+  // The run this click starts, by the id the server gives it, not the newest run listed.
+  const started = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/scenarios/${id}/runs`);
   await page.click('[data-testid="run-once"]');
+  const { runId } = (await (await started).json()) as { runId: string };
   await page.waitForFunction(() => ['succeeded', 'failed', 'incomplete'].includes(document.querySelector('[data-testid="run-status"]')?.textContent ?? ''), null, { timeout: 30_000 }).catch(async (e) => {
     await h.screenshot(page, 'debug-run');
     console.log('DEBUG', await page.locator('[data-testid="run-panel"]').textContent(), JSON.stringify(await h.api('GET', `/runs?scenarioId=${id}`)).slice(0, 600));
     throw e;
   });
-  const runs = await h.api<{ items: Array<{ id: string }> }>('GET', `/runs?scenarioId=${id}&limit=1`);
-  return h.api<Run>('GET', `/runs/${runs.items[0].id}`);
+  return h.api<Run>('GET', `/runs/${runId}`);
 }
 
 describe('running a scenario from the editor', () => {
