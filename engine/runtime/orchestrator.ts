@@ -111,9 +111,14 @@ export class RunOrchestrator {
    * driver.consume((job, signal) => orchestrator.processSegment(job, signal), { concurrency: 4 });
    */
   async processSegment(job: RunJob, signal: AbortSignal): Promise<SegmentOutcome> {
-    const run = await this.restore(job.runId, job.start);
-    if (!run) return {};
     const { state } = this.deps;
+    const run = await this.restore(job.runId, job.start);
+    if (!run) {
+      // Nothing to act on: a finished run, or one nobody knows. A command may still wait for it (a cancel that
+      // arrived while its last step ran); left there, the check after every job would queue the run again at once.
+      await state.takeCommands(job.runId);
+      return {};
+    }
     const services = { ...(await this.deps.services()), vars: run.vars };
     const runId = job.runId;
     const ctx = () => run.actor.context;

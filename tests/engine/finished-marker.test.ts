@@ -87,6 +87,23 @@ describe('a final run on BullMQ with a history store', () => {
     expect(await (engine.driver as BullmqQueueDriver).queue.getJob(runId)).toBeUndefined();
     expect((await engine.getRun(runId))?.output).toEqual({ doubled: 2 });
   });
+
+  it('drops a command that reached the run as it finished, instead of queueing the run again and again', async () => {
+    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 3 } });
+    expect((await engine.waitForRun(runId, 10_000, { untilFinal: true }))?.status).toBe('succeeded');
+    // What `cancel` does for a running run, when the run's last step finishes in between.
+    await commandTooLate(engine, runId);
+
+    await expect.poll(() => client.exists(`${prefix}:run:${runId}:inbox`), { timeout: 5000 }).toBe(0);
+    await expect.poll(async () => (await (engine.driver as BullmqQueueDriver).queue.getJob(runId)) === undefined, { timeout: 5000 }).toBe(true);
+    // The worker has gone quiet: no job for the run is taken any more.
+    const scripts = async () => Number((await client.info('commandstats')).match(/cmdstat_evalsha:calls=(\d+)/)?.[1] ?? 0);
+    const before = await scripts();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await scripts()) - before).toBeLessThan(10);
+    expect((await engine.getRun(runId))?.status).toBe('succeeded');
+    expect(history.saves.get(runId)).toBe(1);
+  });
 });
 
 describe('a final run in embedded mode with a history store', () => {
@@ -115,4 +132,24 @@ describe('a final run in embedded mode with a history store', () => {
     expect(history.saves.get(runId)).toBe(1);
     expect((await engine.getRun(runId))?.output).toEqual({ doubled: 8 });
   });
+
+  it('drops a command that reached the run as it finished', async () => {
+    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 5 } });
+    expect((await engine.waitForRun(runId, 10_000, { untilFinal: true }))?.status).toBe('succeeded');
+    await commandTooLate(engine, runId);
+    const state = (engine as unknown as { state: RunStateStore }).state;
+    await expect.poll(() => state.hasCommands(runId), { timeout: 5000 }).toBe(false);
+    expect(await engine.driver.depth()).toBe(0);
+    expect((await engine.getRun(runId))?.status).toBe('succeeded');
+  });
 });
+
+/**
+ * Leaves a cancel in a finished run's inbox and queues the run, as `cancel` does when it found the run still
+ * running and the run finished before the command was taken.
+ */
+async function commandTooLate(engine: Engine, runId: string): Promise<void> {
+  const state = (engine as unknown as { state: RunStateStore }).state;
+  await state.pushCommand(runId, { type: 'cancel', at: new Date().toISOString() });
+  await engine.driver.enqueue({ runId }, { wake: true });
+}
