@@ -3,7 +3,7 @@
  * mid-run, and a worker restarted during a delay. A local HTTP stand-in
  * counts each step's calls and Idempotency-Keys.
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('durable runs on BullMQ across worker crashes', () => {
     for (const child of children) await child.kill();
     await stand.close();
     await redis.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   async function setup(doc: Scenario, prefix: string) {
