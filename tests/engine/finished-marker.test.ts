@@ -132,16 +132,8 @@ describe('a final run in embedded mode with a history store', () => {
     expect(history.saves.get(runId)).toBe(1);
     expect((await engine.getRun(runId))?.output).toEqual({ doubled: 8 });
   });
-
-  it('drops a command that reached the run as it finished', async () => {
-    const runId = await engine.startRun({ scenarioId: 'marker', version: 1, input: { n: 5 } });
-    expect((await engine.waitForRun(runId, 10_000, { untilFinal: true }))?.status).toBe('succeeded');
-    await commandTooLate(engine, runId);
-    const state = (engine as unknown as { state: RunStateStore }).state;
-    await expect.poll(() => state.hasCommands(runId), { timeout: 5000 }).toBe(false);
-    expect(await engine.driver.depth()).toBe(0);
-    expect((await engine.getRun(runId))?.status).toBe('succeeded');
-  });
+  // The same race in embedded mode is tested against `switchyard serve` in its own process
+  // (tests/server/cancel-race.test.ts): before the fix it froze the process's event loop.
 });
 
 /**
