@@ -191,10 +191,7 @@ export class Engine {
   async startWorker(options: { concurrency?: number } = {}): Promise<number> {
     // A run holds its slot until its history is written, which under load may wait up to 30 ms for
     // its group commit (store/run-writer.ts): enough slots that this does not hold back the next runs.
-    // A BullMQ worker takes as many as embedded mode: with 32 instead of 16 it spent 2.5–7% less CPU per
-    // run in four of four side-by-side pairs (docs/performance.md, seventeenth session), since more runs
-    // share each event-loop turn and each auto-pipelined write to Redis.
-    const concurrency = options.concurrency ?? 32;
+    const concurrency = options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16);
     await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
       concurrency,
       afterComplete: async (runId) => {

@@ -28,7 +28,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export interface SystemOptions {
   /** Write a V8 CPU profile of every Switchyard process into this folder (`node --cpu-prof`). */
   cpuProfDir?: string;
-  /** Runs each worker (or the embedded service) takes at once. Default: the CLI's (32). */
+  /** Runs each worker (or the embedded service) takes at once. Default: the CLI's (16 a worker, 32 embedded). */
   concurrency?: number;
 }
 
