@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiCall } from '../support/api-client';
 import { spawnTs, type Child } from '../support/child';
 import { freePort } from '../support/redis-server';
 import { scenarioDoc } from './harness';
@@ -56,10 +57,7 @@ describe('a cancel that comes while the last step is in flight', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const post = async (route: string, body: unknown = {}) => {
-    const res = await fetch(base + route, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-    return { status: res.status, body: await res.json() };
-  };
+  const post = (route: string, body: unknown = {}) => apiCall(base, route, { body, signal: AbortSignal.timeout(15_000) });
 
   it('lets the step finish, keeps the run succeeded, and the server answering', async () => {
     const doc = scenarioDoc('last-call', {
@@ -81,9 +79,9 @@ describe('a cancel that comes while the last step is in flight', () => {
 
     // Still answering, a moment later, and the run as it ended.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(3000) });
+    const health = await apiCall(base, '/api/health', { signal: AbortSignal.timeout(3000) });
     expect(health.status).toBe(200);
-    const run = await fetch(`${base}/api/runs/${started.body.runId}`, { signal: AbortSignal.timeout(3000) });
-    expect((await run.json()).status).toBe('succeeded');
+    const run = await apiCall(base, `/api/runs/${started.body.runId}`, { signal: AbortSignal.timeout(3000) });
+    expect(run.body.status).toBe('succeeded');
   });
 });

@@ -5,6 +5,8 @@ export interface ApiInit {
   body?: unknown;
   headers?: Record<string, string>;
   raw?: string | Buffer;
+  /** Aborts the request (e.g. `AbortSignal.timeout(ms)`, so that a server that stopped answering fails the test). */
+  signal?: AbortSignal;
 }
 
 export interface ApiAnswer {
@@ -25,7 +27,7 @@ export async function apiCall(baseUrl: string, pathname: string, init: ApiInit =
     headers['content-type'] ??= 'application/json';
   }
   const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body);
-  const send = () => fetch(baseUrl + pathname, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body: payload });
+  const send = () => fetch(baseUrl + pathname, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body: payload, signal: init.signal });
   // A kept-alive socket the server closed after its idle timeout (5 s, e.g. while a test computed) fails
   // the next request before it is sent; that one request is sent again on a fresh socket.
   const res = await send().catch((error: { cause?: { code?: string } }) => {

@@ -10,9 +10,8 @@ import type { ConsumeOptions, QueueDriver, RunJob, SegmentProcessor } from '../q
 interface Entry {
   job: RunJob;
   dueAt: number;
-  timer?: NodeJS.Timeout;
-  /** A job that goes on with a run and is due now waits here for the event loop's next turn (see `arm`). */
-  nextTurn?: NodeJS.Immediate;
+  /** Cancels the timer (or next-turn callback) that will make the job ready; set while one is pending. */
+  cancel?: () => void;
 }
 
 export class MemoryQueueDriver implements QueueDriver {
@@ -41,27 +40,31 @@ export class MemoryQueueDriver implements QueueDriver {
 
   private arm(entry: Entry, dueAt: number): void {
     entry.dueAt = dueAt;
-    this.disarm(entry);
+    entry.cancel?.();
+    entry.cancel = undefined;
     const due = () => {
-      entry.timer = entry.nextTurn = undefined;
-      if (!this.ready.includes(entry.job.runId)) this.ready.push(entry.job.runId);
+      entry.cancel = undefined;
+      this.markReady(entry.job.runId);
       this.pump();
     };
     const delay = dueAt - Date.now();
     // A new run starts at once. A job that goes on with a run (a retry due now, a command, the check after a
     // segment) waits for the event loop's next turn, so that a run queued again and again can never keep timers
     // and sockets from being served: one did, and froze `serve` (docs/performance.md, seventeenth session).
-    if (delay <= 0 && entry.job.start) {
-      if (!this.ready.includes(entry.job.runId)) this.ready.push(entry.job.runId);
+    if (delay > 0) {
+      const timer = setTimeout(due, delay);
+      entry.cancel = () => clearTimeout(timer);
+    } else if (!entry.job.start) {
+      const nextTurn = setImmediate(due);
+      entry.cancel = () => clearImmediate(nextTurn);
+    } else {
+      this.markReady(entry.job.runId);
       queueMicrotask(() => this.pump());
-    } else if (delay <= 0) entry.nextTurn = setImmediate(due);
-    else entry.timer = setTimeout(due, delay);
+    }
   }
 
-  private disarm(entry: Entry): void {
-    if (entry.timer) clearTimeout(entry.timer);
-    if (entry.nextTurn) clearImmediate(entry.nextTurn);
-    entry.timer = entry.nextTurn = undefined;
+  private markReady(runId: string): void {
+    if (!this.ready.includes(runId)) this.ready.push(runId);
   }
 
   async consume(processor: SegmentProcessor, options: ConsumeOptions): Promise<void> {
@@ -98,7 +101,7 @@ export class MemoryQueueDriver implements QueueDriver {
     // A job queued for this run while it ran (a cancel, a decision) was passed over by `pump`, which never
     // runs a run twice at once: it is due now.
     const queued = this.entries.get(runId);
-    if (queued && !queued.timer && !queued.nextTurn && !this.ready.includes(runId)) this.arm(queued, queued.dueAt);
+    if (queued && !queued.cancel && !this.ready.includes(runId)) this.arm(queued, queued.dueAt);
     if (!this.closed) {
       if (continueAt !== undefined) await this.enqueue({ runId }, { delayMs: Math.max(0, continueAt - Date.now()) });
       else await this.options?.afterComplete?.(runId);
@@ -117,7 +120,7 @@ export class MemoryQueueDriver implements QueueDriver {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const entry of this.entries.values()) this.disarm(entry);
+    for (const entry of this.entries.values()) entry.cancel?.();
     if (this.active.size > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 }
