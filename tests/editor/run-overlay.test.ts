@@ -40,7 +40,7 @@ const scenario = () => ({
   ],
 });
 
-type Run = { id: string; status: string; steps: Array<{ nodeId: string; status: string; input: unknown; output: unknown; error?: { message: string } }> };
+type Run = { id: string; status: string; input: unknown; steps: Array<{ nodeId: string; status: string; input: unknown; output: unknown; error?: { message: string } }> };
 
 /** Run status classes and bubble numbers as drawn on the canvas. */
 async function overlay(page: Page) {
@@ -138,7 +138,8 @@ describe('running a scenario from the editor', () => {
     await waitForCanvas(page);
     // Without a userId the stand-in answers 400 and the HTTP node fails.
     const run = await runOnce(page, { anonymous: true });
-    expect(run.status).toBe('failed');
+    // The input is named in a failure: under load this run has succeeded about once in 40, though it is the run this click started.
+    expect(run.status, `the run's input was ${JSON.stringify(run.input)}`).toBe('failed');
     const failed = run.steps.find((s) => s.status === 'failed')!;
     expect(failed.nodeId).toBe('n2');
     await expect.poll(async () => (await overlay(page)).n2?.status).toBe('failed');
