@@ -21,9 +21,10 @@ export function RunPanel() {
   const shown = useStore(runStore, (s) => s.runId);
   const status = useStore(runStore, (s) => s.status);
   const [input, setInput] = useState<unknown>({});
-  // Whether the input was typed in since the scenario opened: the last run's input, fetched on open, must not
-  // replace what someone typed before it arrived (on a slow connection the run then went out with the old one).
-  const typed = useRef(false);
+  // Whether someone has put the caret in the input box since the scenario opened. The last run's input, fetched
+  // on open, must not replace the text after that: typed before it arrived, the run went out with the old input;
+  // selected to be typed over, the caret jumped to the end and the typing was appended to the old input.
+  const touched = useRef(false);
   const [filter, setFilter] = useState('');
   const [since, setSince] = useState('');
   const [runs, setRuns] = useState<RunRecord[]>([]);
@@ -40,12 +41,12 @@ export function RunPanel() {
   useEffect(() => {
     // Prefill the input with the last run's trigger payload.
     if (!scenarioId) return;
-    typed.current = false;
+    touched.current = false;
     api.listRuns({ scenarioId, limit: 1 }).then(async (page) => {
       const last = page.items[0];
-      if (!last || typed.current) return;
+      if (!last || touched.current) return;
       const input = last.input !== undefined ? last.input : (await api.getRun(last.id)).input;
-      if (input !== undefined && !typed.current) setInput(input);
+      if (input !== undefined && !touched.current) setInput(input);
     }, () => undefined);
   }, [scenarioId]);
   useEffect(() => { void refresh(); }, [refresh, status]);
@@ -87,9 +88,9 @@ export function RunPanel() {
   const listed = runs.filter((r) => !cutoff || Date.parse(r.startedAt) >= cutoff);
   return (
     <div className="run-panel" data-testid="run-panel">
-      <div className="field">
+      <div className="field" onFocus={() => { touched.current = true; }}>
         <label htmlFor="run-input">Input bundle (JSON)</label>
-        <JsonInput id="run-input" value={input} onChange={(value) => { typed.current = true; setInput(value); }} rows={5} />
+        <JsonInput id="run-input" value={input} onChange={setInput} rows={5} />
       </div>
       <div className="button-row">
         <button className="primary" onClick={() => void runOnce()} data-testid="run-once">▶ Run once</button>
