@@ -11,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     fileParallelism: true,
     reporters: ['default'],
+    // Polls wait on a browser or a server that share two cores with the other suites: Vitest's default of
+    // one second failed the layout test once under load, while the layout came a moment later.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
