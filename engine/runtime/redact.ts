@@ -37,10 +37,13 @@ export function redactor(secrets: Record<string, string>): Redactor {
 }
 
 function build(secrets: Record<string, string>): Redactor {
-  const values = Object.values(secrets).filter((v) => typeof v === 'string' && v.length >= 4).sort((a, b) => b.length - a.length);
-  if (values.length === 0) return identity;
-  // As a secret appears inside JSON text: quotes, backslashes and control characters escaped.
-  const needles = [...new Set(values.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const secretValues = Object.values(secrets).filter((v) => typeof v === 'string' && v.length >= 4);
+  if (secretValues.length === 0) return identity;
+  // The forms a secret takes inside a string, longest first: as it is; escaped as JSON text, once or twice
+  // (a service's error body quoted in an error message, which may itself be quoted); percent-encoded (a URL).
+  const values = [...new Set(secretValues.flatMap((s) => [s, jsonEscaped(s), jsonEscaped(jsonEscaped(s)), encodeURIComponent(s)]))].sort((a, b) => b.length - a.length);
+  // As those appear inside the JSON text of a whole value: quotes, backslashes and control characters escaped.
+  const needles = [...new Set(values.flatMap((s) => [s, jsonEscaped(s)]))];
   const scrub = (text: string) => {
     let out = text;
     for (const secret of values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
@@ -102,4 +105,9 @@ function build(secrets: Record<string, string>): Redactor {
     return scrubDeep(JSON.parse(text));
   };
   return Object.assign(redact, { finds: holdsSecret });
+}
+
+/** A string as JSON text writes it between its quotes. */
+function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }

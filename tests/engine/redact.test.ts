@@ -62,6 +62,17 @@ describe('redactor', () => {
     expect(out).toEqual({ header: `key ${REDACTED}`, path: [`${REDACTED}\\id`] });
   });
 
+  it('redacts a secret that a service echoed back escaped: in JSON text inside an error message, or in a URL', () => {
+    const secret = 'we"ird\\val/ue<>&';
+    const redact = redactor({ LEAKY: secret });
+    // A content API answering 400 with the query value quoted in its JSON body, and that body quoted in turn.
+    const body = JSON.stringify({ error: `not "${secret}"` });
+    const message = `GET https://content.example.com/v1?q=${encodeURIComponent(secret)} → 400: ${body} (${JSON.stringify(body)})`;
+    const out = redact({ error: { message } }) as { error: { message: string } };
+    expect(out.error.message).toBe(`GET https://content.example.com/v1?q=${REDACTED} → 400: ${JSON.stringify({ error: `not "${REDACTED}"` })} (${JSON.stringify(JSON.stringify({ error: `not "${REDACTED}"` }))})`);
+    expect(redact(message)).toBe(out.error.message);
+  });
+
   it('leaves numbers and literals alone when a secret reads like one', () => {
     // A PIN-like secret, or one that is the word "true": JSON text of ordinary data contains both.
     const redact = redactor({ PIN: '12345', WORD: 'true' });
