@@ -143,7 +143,10 @@ export class RunOrchestrator {
 
     // Taken here, after the version compiled: a command taken before a failed compile would be lost.
     const commands = run.commandsWaiting === false ? [] : await state.takeCommands(runId);
-    for (const event of await this.commandEvents(run, commands, services)) pending.push(event);
+    for (const event of await this.commandEvents(run, commands, services)) {
+      pending.push(event);
+      if (event.type === 'APPROVAL.DECIDED') this.announceWaitEnded(run, event.tokenId);
+    }
     await flush();
     // Final before and after the commands: a job delivered again, with nothing to record or announce. A resumed
     // (or cancelled) incomplete run is not: its history and its run.finished are written again when it ends.
@@ -160,6 +163,7 @@ export class RunOrchestrator {
       if (parked.kind !== 'delay' || (parked.until ?? 0) > now) continue;
       const edges = await routeWaitOutput(run.compiled, ctx(), parked.token, 'out', parked.token.input, services);
       apply({ type: 'WAIT.ELAPSED', tokenId: parked.token.id, at: new Date().toISOString(), edges });
+      this.announceWaitEnded(run, parked.token.id);
     }
 
     while (statusOf(ctx()) === 'running' && !signal.aborted) {
@@ -227,5 +231,20 @@ export class RunOrchestrator {
     } else if (event.type === 'STEP.WAIT') {
       this.publish({ type: 'step.finished', ...base, status: 'waiting', bundles: 0, durationMs: 0 });
     }
+  }
+
+  /**
+   * A delay elapsed or an approval was decided: the step parked on it ends now, outside any step's execution.
+   * Announced like a step that ran, so watchers see the node finish (and metrics count it) when it does,
+   * not only when the run next waits or ends.
+   */
+  private announceWaitEnded(run: LoadedRun, tokenId: string): void {
+    const ctx = run.actor.context;
+    const step = ctx.steps.findLast((s) => s.id === tokenId);
+    if (!step?.finishedAt) return;
+    const durationMs = Date.parse(step.finishedAt) - Date.parse(step.startedAt);
+    const at = new Date().toISOString();
+    this.publish({ type: 'step.finished', runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: step.id, nodeId: step.nodeId, status: step.status, bundles: 1, port: step.port, durationMs, at });
+    this.deps.onStep?.(run.compiled.nodes.get(step.nodeId)!.type.type, step.status, durationMs);
   }
 }

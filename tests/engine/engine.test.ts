@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, DRIVERS, scenario, type Harness } from '../support/engine-harness';
 import { startRecordingServer, type RecordingServer } from '../support/recording-server';
-import type { RunRecord } from '../../engine/runtime/types';
+import type { RunEvent, RunRecord } from '../../engine/runtime/types';
 import { createRegistry } from '../../nodes';
 import { defineNode, template, z } from '../../nodes/sdk';
 
@@ -28,9 +28,12 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
   /** Starts a run and returns it once it is final, waits for a person, or (with `parked`) waits at all. */
   async function runOnce(doc: ReturnType<typeof scenario>, input: unknown, secrets?: Record<string, string>, parked = false) {
     const engine = await harness.engine([doc], { secrets });
+    // Watched from before it starts, as the editor watches a run: the live steps that finished, in order.
+    const finished: Array<Extract<RunEvent, { type: 'step.finished' }>> = [];
+    engine.events.subscribe((e) => { if (e.type === 'step.finished') finished.push(e); });
     const runId = await engine.startRun({ scenarioId: doc.id, version: 1, input });
     const settle = parked ? (r: RunRecord) => r.status !== 'queued' && r.status !== 'running' : undefined;
-    return { engine, runId, record: await engine.waitForRun(runId, 30_000, { settle }) };
+    return { engine, runId, record: await engine.waitForRun(runId, 30_000, { settle }), finished };
   }
 
   it('routes by the label shorthand: the first matching edge, else the fallback', async () => {
@@ -213,12 +216,16 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
 
   it('a delay parks the run without a worker and continues when due', async () => {
     const doc = scenario('waits', [trigger, { id: 'd', type: 'delay', config: { ms: 400 } }, { id: 'after', type: 'transform', config: { expression: '"done"' } }], [{ from: 't', to: 'd' }, { from: 'd', to: 'after' }]);
-    const { engine, runId, record } = await runOnce(doc, {}, undefined, true);
+    const { engine, runId, record, finished } = await runOnce(doc, {}, undefined, true);
     expect(record!.status).toBe('waiting');
     expect(record!.waits[0]).toMatchObject({ nodeId: 'd', kind: 'delay' });
     const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
     expect(final!.status).toBe('succeeded');
     expect(final!.output).toBe('done');
+    // Watchers see the delay end when it does, not only its start: the editor turns the node green then.
+    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`)).toEqual(['t succeeded', 'd waiting', 'd succeeded', 'after succeeded']);
+    expect(finished[2]).toMatchObject({ port: 'out', bundles: 1 });
+    expect(finished[2].durationMs).toBeGreaterThanOrEqual(350);
   });
 
   it('an approval waits for a named reviewer and routes on the decision', async () => {
@@ -227,7 +234,7 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
       [trigger, { id: 'ok', type: 'approval', config: { reviewers: ['planner'], message: 'Activate?' } }, { id: 'go', type: 'transform', config: { expression: '"activated by " & input.by' } }, { id: 'stop', type: 'transform', config: { expression: '"stopped"' } }],
       [{ from: 't', to: 'ok' }, { from: 'ok', to: 'go', fromHandle: 'approved' }, { from: 'ok', to: 'stop', fromHandle: 'rejected' }],
     );
-    const { engine, runId, record } = await runOnce(doc, {});
+    const { engine, runId, record, finished } = await runOnce(doc, {});
     expect(record!.status).toBe('waiting');
     expect(record!.waits[0]).toMatchObject({ kind: 'approval', reviewers: ['planner'] });
     await expect(engine.decide(runId, 'nope', { decision: 'approved', by: 'x' })).rejects.toThrow(/not waiting/);
@@ -236,6 +243,9 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(final!.status).toBe('succeeded');
     expect(final!.output).toBe('activated by ana');
     expect(stepsOf(final, 'ok')[0].output).toMatchObject({ decision: 'approved', by: 'ana', comment: 'fine' });
+    // The decision ends the approval's step for watchers too, on the port it took.
+    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`)).toEqual(['t succeeded', 'ok waiting', 'ok succeeded', 'go succeeded']);
+    expect(finished[2]).toMatchObject({ port: 'approved', bundles: 1 });
   });
 
   it('cancels a waiting run', async () => {

@@ -51,7 +51,8 @@ export function applyRunEvent(event: { type: string; runId?: string; nodeId?: st
   else if (event.type === 'step.finished') {
     byNode.set(event.nodeId, {
       status: event.status ?? 'succeeded',
-      operations: prev.operations + 1,
+      // A step that parked (a delay, an approval) is one operation when it ends, as in a run's record.
+      operations: prev.operations + (event.status === 'waiting' ? 0 : 1),
       bundles: prev.bundles + (event.bundles ?? 0),
       error: event.error ?? prev.error,
     });
