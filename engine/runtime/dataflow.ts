@@ -323,6 +323,10 @@ export function applyDecision(ctx: RunContext, compiled: CompiledScenario, e: Ex
 }
 
 export function applyCancel(ctx: RunContext, e: Extract<RunMachineEvent, { type: 'CANCEL' }>): void {
+  // A step parked on a wait ends here: recorded as stopped, so the run's record still says where it stood.
+  for (const parked of ctx.parked) {
+    record(ctx, { ...stepBase(parked.token, 'stopped', 1, parked.startedAt, e.at), note: `cancelled while waiting on ${parked.kind === 'delay' ? 'a delay' : 'an approval'}` });
+  }
   ctx.cancelled = true;
   ctx.queue.length = 0;
   ctx.parked.length = 0;

@@ -253,6 +253,10 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     const { engine, runId } = await runOnce(doc, {}, undefined, true);
     const cancelled = await engine.cancel(runId);
     expect(cancelled!.status).toBe('cancelled');
+    // Its record still says where it stood: the delay's step, stopped by the cancel.
+    const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
+    expect(final!.steps.map((s) => `${s.nodeId} ${s.status}`)).toEqual(['t succeeded', 'd stopped']);
+    expect(stepsOf(final, 'd')[0].note).toBe('cancelled while waiting on a delay');
   });
 
   it('never records a secret value, even when an outside service echoes it', async () => {
