@@ -9,8 +9,10 @@ import { checkExpression } from '../expression/expression';
 import { Template, hasPlaceholder } from '../expression/template';
 import { adjacency, findCycles, reachableFrom } from './graph';
 import { formatPath } from './path';
+import { readableGraph, type ReadableGraph } from './readable-graph';
 import { routeConditionFromLabel } from './route-label';
-import { HANDLE_SIDES, scenarioSchema, type Scenario } from './schema';
+import { HANDLE_SIDES, scenarioSchema, type Scenario, type ScenarioEdge, type ScenarioNode } from './schema';
+import { isTimeZone } from './time-zone';
 
 export type Severity = 'error' | 'warning';
 
@@ -84,12 +86,10 @@ function zodProblems(error: z.ZodError, prefix: Array<string | number>, nodeId?:
   }));
 }
 
-/** The parts of a scenario that the graph checks read. */
-const graphSchema = scenarioSchema.pick({ groups: true, nodes: true, edges: true });
-type Graph = Pick<Scenario, 'groups' | 'nodes' | 'edges'>;
-
 /**
- * Validates a scenario document.
+ * Validates a scenario document. Every problem there is, in one answer: a
+ * node or edge the schema refuses takes part in the graph checks with what
+ * of it could be read, and only the checks that need its refused fields skip it.
  *
  * @example
  * const { ok, problems } = validateScenario(JSON.parse(text), registry);
@@ -97,16 +97,15 @@ type Graph = Pick<Scenario, 'groups' | 'nodes' | 'edges'>;
  */
 export function validateScenario(document: unknown, registry: NodeRegistry): ValidationResult {
   const parsed = scenarioSchema.safeParse(document);
+  const settings = settingsProblems(document);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error, []);
-    // A wrong envelope (format, id, name, settings) does not hide the graph's problems: when the nodes and
-    // edges are readable they are checked too, so one answer names everything there is to fix.
-    const graph = graphSchema.safeParse(document);
-    if (graph.success) problems.push(...graphProblems(graph.data, registry));
+    const problems = [...zodProblems(parsed.error, []), ...settings];
+    const graph = readableGraph(document);
+    if (graph) problems.push(...graphProblems(graph, registry));
     return { ok: false, problems };
   }
   const scenario = parsed.data;
-  const problems = graphProblems(scenario, registry);
+  const problems = [...settings, ...graphProblems({ ...scenario, groups: scenario.groups ?? [], broken: new Set() }, registry)];
   // Whole-scenario checks that node families bring (e.g. the sensitive-attribute guardrail).
   // They assume a sound graph, so they run only when the checks above found no error.
   if (!problems.some((p) => p.severity === 'error')) {
@@ -115,118 +114,150 @@ export function validateScenario(document: unknown, registry: NodeRegistry): Val
   return { ok: !problems.some((p) => p.severity === 'error'), scenario, problems };
 }
 
+/** `settings.timezone` is where a schedule without its own zone fires; an unknown one would fail only when published. */
+function settingsProblems(document: unknown): Problem[] {
+  const timezone = (document as { settings?: { timezone?: unknown } } | undefined)?.settings?.timezone;
+  if (typeof timezone !== 'string' || isTimeZone(timezone)) return [];
+  return [{ path: 'settings.timezone', message: `Unknown time zone ${JSON.stringify(timezone)}`, severity: 'error', code: 'schema' }];
+}
+
+/** A node's own problems: its group, its type, its config and the expressions and templates in it, its error handling. */
+function nodeProblems(node: ScenarioNode, i: number, graph: ReadableGraph, groupIds: ReadonlySet<string>, registry: NodeRegistry): Problem[] {
+  const problems: Problem[] = [];
+  const at = (field: string) => `nodes[${i}].${field}`;
+  if (node.group !== undefined && !groupIds.has(node.group)) {
+    problems.push({ path: at('group'), message: `Unknown group "${node.group}"`, severity: 'error', code: 'unknown-group', nodeId: node.id });
+  }
+  const type = registry.get(node.type);
+  if (!type) {
+    // An empty type is the schema's problem already ("Node type is required").
+    if (!graph.broken.has(at('type'))) problems.push({ path: at('type'), message: `Unknown node type "${node.type}"`, severity: 'error', code: 'unknown-type', nodeId: node.id });
+    return problems;
+  }
+  // A config that is not even an object is the schema's problem; its fields cannot be checked.
+  if (graph.broken.has(at('config'))) return problems;
+  const config = type.config.safeParse(node.config ?? {});
+  if (!config.success) {
+    // A `{{ template }}` may stand where the schema wants a number or a boolean: its value is only
+    // known at run time, where the resolved config is checked against the schema again.
+    const issues = config.error.issues.filter((issue) => !isTemplateAt(node.config, issue.path as Array<string | number>));
+    problems.push(...zodProblems({ issues } as z.ZodError, ['nodes', i, 'config'], node.id));
+  } else {
+    for (const extra of type.check?.(config.data) ?? []) {
+      problems.push({ path: formatPath(['nodes', i, 'config', ...(extra.path ?? [])]), message: extra.message, severity: extra.severity ?? 'error', code: 'config', nodeId: node.id });
+    }
+  }
+  const raw = (node.config ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(raw)) {
+    const kind = type.fieldKinds[key];
+    if ((kind === 'expression' || kind === 'lazy-expression') && typeof value === 'string' && value.trim()) {
+      const p = expressionProblem(`nodes[${i}].config.${key}`, value, node.id);
+      if (p) problems.push(p);
+    } else if (node.type !== 'placeholder') {
+      // A placeholder keeps the imported module's mapping verbatim; it fails validation anyway.
+      templateProblems(value, ['nodes', i, 'config', key], node.id, problems);
+    }
+  }
+  if (node.onError === 'resume' && node.errorOutput === undefined) {
+    problems.push({ path: at('errorOutput'), message: 'onError "resume" needs an errorOutput to continue with', severity: 'warning', code: 'config', nodeId: node.id });
+  }
+  return problems;
+}
+
 /** Problems of the groups, nodes and edges: ids, node types and configs, expressions, ports, cycles, the trigger, reachability. */
-function graphProblems(scenario: Graph, registry: NodeRegistry): Problem[] {
+function graphProblems(graph: ReadableGraph, registry: NodeRegistry): Problem[] {
   const problems: Problem[] = [];
   const nodeIndex = new Map<string, number>();
-  const groupIds = new Set((scenario.groups ?? []).map((g) => g.id));
+  const groupIds = new Set<string>();
+  const nodes = graph.nodes.filter((node): node is ScenarioNode => node !== undefined);
 
-  (scenario.groups ?? []).forEach((group, i) => {
-    if ((scenario.groups ?? []).findIndex((g) => g.id === group.id) !== i) {
-      problems.push({ path: `groups[${i}].id`, message: `Duplicate group id "${group.id}"`, severity: 'error', code: 'duplicate-id' });
-    }
+  graph.groups.forEach((group, i) => {
+    if (!group) return;
+    if (groupIds.has(group.id)) problems.push({ path: `groups[${i}].id`, message: `Duplicate group id "${group.id}"`, severity: 'error', code: 'duplicate-id' });
+    groupIds.add(group.id);
   });
 
-  scenario.nodes.forEach((node, i) => {
+  graph.nodes.forEach((node, i) => {
+    if (!node) return;
     if (nodeIndex.has(node.id)) {
+      // Edges cannot tell the two apart, so they lead to the first; the duplicate's own fields are still checked.
       problems.push({ path: `nodes[${i}].id`, message: `Duplicate node id "${node.id}" (also nodes[${nodeIndex.get(node.id)}])`, severity: 'error', code: 'duplicate-id', nodeId: node.id });
-      return;
-    }
-    nodeIndex.set(node.id, i);
-    if (node.group !== undefined && !groupIds.has(node.group)) {
-      problems.push({ path: `nodes[${i}].group`, message: `Unknown group "${node.group}"`, severity: 'error', code: 'unknown-group', nodeId: node.id });
-    }
-    const type = registry.get(node.type);
-    if (!type) {
-      problems.push({ path: `nodes[${i}].type`, message: `Unknown node type "${node.type}"`, severity: 'error', code: 'unknown-type', nodeId: node.id });
-      return;
-    }
-    const config = type.config.safeParse(node.config ?? {});
-    if (!config.success) {
-      // A `{{ template }}` may stand where the schema wants a number or a boolean: its value is only
-      // known at run time, where the resolved config is checked against the schema again.
-      const issues = config.error.issues.filter((issue) => !isTemplateAt(node.config, issue.path as Array<string | number>));
-      problems.push(...zodProblems({ issues } as z.ZodError, ['nodes', i, 'config'], node.id));
     } else {
-      for (const extra of type.check?.(config.data) ?? []) {
-        problems.push({ path: formatPath(['nodes', i, 'config', ...(extra.path ?? [])]), message: extra.message, severity: extra.severity ?? 'error', code: 'config', nodeId: node.id });
-      }
+      nodeIndex.set(node.id, i);
     }
-    const raw = (node.config ?? {}) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(raw)) {
-      const kind = type.fieldKinds[key];
-      if ((kind === 'expression' || kind === 'lazy-expression') && typeof value === 'string' && value.trim()) {
-        const p = expressionProblem(`nodes[${i}].config.${key}`, value, node.id);
-        if (p) problems.push(p);
-      } else if (node.type !== 'placeholder') {
-        // A placeholder keeps the imported module's mapping verbatim; it fails validation anyway.
-        templateProblems(value, ['nodes', i, 'config', key], node.id, problems);
-      }
-    }
-    if (node.onError === 'resume' && node.errorOutput === undefined) {
-      problems.push({ path: `nodes[${i}].errorOutput`, message: 'onError "resume" needs an errorOutput to continue with', severity: 'warning', code: 'config', nodeId: node.id });
-    }
+    problems.push(...nodeProblems(node, i, graph, groupIds, registry));
   });
 
   const validEdges: Array<{ from: string; to: string }> = [];
-  scenario.edges.forEach((edge, i) => {
+  graph.edges.forEach((edge, i) => {
+    if (!edge) return;
     const from = nodeIndex.has(edge.from);
     const to = nodeIndex.has(edge.to);
-    if (!from) problems.push({ path: `edges[${i}].from`, message: `Edge starts at unknown node "${edge.from}"`, severity: 'error', code: 'dangling-edge' });
-    if (!to) problems.push({ path: `edges[${i}].to`, message: `Edge ends at unknown node "${edge.to}"`, severity: 'error', code: 'dangling-edge' });
+    // An empty end is the schema's problem already ("Edge needs from").
+    if (!from && !graph.broken.has(`edges[${i}].from`)) problems.push({ path: `edges[${i}].from`, message: `Edge starts at unknown node "${edge.from}"`, severity: 'error', code: 'dangling-edge' });
+    if (!to && !graph.broken.has(`edges[${i}].to`)) problems.push({ path: `edges[${i}].to`, message: `Edge ends at unknown node "${edge.to}"`, severity: 'error', code: 'dangling-edge' });
     if (!from || !to) return;
     validEdges.push({ from: edge.from, to: edge.to });
-    const source = scenario.nodes[nodeIndex.get(edge.from)!];
-    const sourceType = registry.get(source.type);
-    const target = scenario.nodes[nodeIndex.get(edge.to)!];
-    const targetType = registry.get(target.type);
-    const port = edgePort(edge.fromHandle);
-    if (sourceType && port !== DEFAULT_PORT && port !== ERROR_PORT && !(sourceType.outputs ?? []).includes(port)) {
-      problems.push({ path: `edges[${i}].fromHandle`, message: `Node "${edge.from}" (${source.type}) has no output "${port}"`, severity: 'error', code: 'unknown-port', nodeId: edge.from });
-    }
-    if (targetType?.behaviour === 'trigger' && sourceType?.behaviour !== 'start') {
-      problems.push({ path: `edges[${i}].to`, message: `Only a start circle may lead into the trigger "${edge.to}"`, severity: 'error', code: 'into-trigger', nodeId: edge.to });
-    }
-    if (edge.when !== undefined) {
-      const p = expressionProblem(`edges[${i}].when`, edge.when, edge.from);
-      if (p) problems.push(p);
-    } else if (sourceType?.behaviour === 'router' && port === DEFAULT_PORT) {
-      if (!edge.label?.trim()) {
-        problems.push({ path: `edges[${i}].label`, message: `Router edge ${edge.from} → ${edge.to} needs a label or a "when" condition`, severity: 'error', code: 'route-condition', nodeId: edge.from });
-      } else {
-        const condition = routeConditionFromLabel(edge.label);
-        if (condition.kind === 'expression') {
-          const p = expressionProblem(`edges[${i}].label`, condition.source, edge.from);
-          if (p) problems.push(p);
-        }
-      }
-    }
+    problems.push(...edgeProblems(edge, i, graph, nodeIndex, registry));
   });
 
-  for (const cycle of findCycles(scenario.nodes.map((n) => n.id), validEdges)) {
+  for (const cycle of findCycles(nodes.map((n) => n.id), validEdges)) {
     const first = nodeIndex.get(cycle[0])!;
     problems.push({ path: `nodes[${first}]`, message: `Cycle: ${[...cycle, cycle[0]].join(' → ')}`, severity: 'error', code: 'cycle', nodeId: cycle[0] });
   }
 
-  const triggers = scenario.nodes.filter((n) => registry.get(n.type)?.behaviour === 'trigger');
+  const triggers = nodes.filter((n) => registry.get(n.type)?.behaviour === 'trigger');
   if (triggers.length === 0) {
     problems.push({ path: 'nodes', message: 'A scenario needs exactly one trigger (trigger.manual, trigger.webhook or trigger.schedule); it has none', severity: 'error', code: 'trigger-count' });
   } else if (triggers.length > 1) {
     for (const extra of triggers.slice(1)) {
-      problems.push({ path: `nodes[${nodeIndex.get(extra.id)}]`, message: `A scenario needs exactly one trigger; it has ${triggers.length} (${triggers.map((t) => t.id).join(', ')})`, severity: 'error', code: 'trigger-count', nodeId: extra.id });
+      problems.push({ path: `nodes[${graph.nodes.indexOf(extra)}]`, message: `A scenario needs exactly one trigger; it has ${triggers.length} (${triggers.map((t) => t.id).join(', ')})`, severity: 'error', code: 'trigger-count', nodeId: extra.id });
     }
   }
 
-  const entry = entryNodeId(scenario, registry);
+  const entry = entryNodeId({ nodes, edges: graph.edges.filter((edge): edge is ScenarioEdge => edge !== undefined) }, registry);
   if (entry) {
     const reachable = reachableFrom(entry, adjacency(nodeIndex.keys(), validEdges));
-    scenario.nodes.forEach((node, i) => {
-      if (nodeIndex.get(node.id) === i && !reachable.has(node.id)) {
+    graph.nodes.forEach((node, i) => {
+      if (node && nodeIndex.get(node.id) === i && !reachable.has(node.id)) {
         problems.push({ path: `nodes[${i}]`, message: `Node "${node.id}" cannot be reached from the trigger`, severity: 'warning', code: 'unreachable', nodeId: node.id });
       }
     });
   }
 
+  return problems;
+}
+
+/** An edge's own problems, once both its ends are known nodes: its port, where it leads, its condition. */
+function edgeProblems(edge: ScenarioEdge, i: number, graph: ReadableGraph, nodeIndex: ReadonlyMap<string, number>, registry: NodeRegistry): Problem[] {
+  const problems: Problem[] = [];
+  const at = (field: string) => `edges[${i}].${field}`;
+  const source = graph.nodes[nodeIndex.get(edge.from)!]!;
+  const sourceType = registry.get(source.type);
+  const targetType = registry.get(graph.nodes[nodeIndex.get(edge.to)!]!.type);
+  if (targetType?.behaviour === 'trigger' && sourceType?.behaviour !== 'start') {
+    problems.push({ path: at('to'), message: `Only a start circle may lead into the trigger "${edge.to}"`, severity: 'error', code: 'into-trigger', nodeId: edge.to });
+  }
+  // A handle the schema refused leaves the port unknown, and with it whether the edge routes on a condition.
+  if (graph.broken.has(at('fromHandle'))) return problems;
+  const port = edgePort(edge.fromHandle);
+  if (sourceType && port !== DEFAULT_PORT && port !== ERROR_PORT && !(sourceType.outputs ?? []).includes(port)) {
+    problems.push({ path: at('fromHandle'), message: `Node "${edge.from}" (${source.type}) has no output "${port}"`, severity: 'error', code: 'unknown-port', nodeId: edge.from });
+  }
+  if (edge.when !== undefined) {
+    const p = expressionProblem(at('when'), edge.when, edge.from);
+    if (p) problems.push(p);
+  } else if (sourceType?.behaviour === 'router' && port === DEFAULT_PORT && !graph.broken.has(at('when')) && !graph.broken.has(at('label'))) {
+    if (!edge.label?.trim()) {
+      problems.push({ path: at('label'), message: `Router edge ${edge.from} → ${edge.to} needs a label or a "when" condition`, severity: 'error', code: 'route-condition', nodeId: edge.from });
+    } else {
+      const condition = routeConditionFromLabel(edge.label);
+      if (condition.kind === 'expression') {
+        const p = expressionProblem(at('label'), condition.source, edge.from);
+        if (p) problems.push(p);
+      }
+    }
+  }
   return problems;
 }
 

@@ -1,4 +1,6 @@
 /** The circles and triggers that frame a scenario: start, end and the three triggers. */
+import { nextFireTimes } from '../../engine/schedule/next-fire-times';
+import { isTimeZone } from '../../engine/scenario/time-zone';
 import { defineNode, z } from '../sdk';
 
 const passThrough = ({ input }: { input: unknown }) => ({ output: input });
@@ -58,31 +60,52 @@ export const webhookTrigger = defineNode({
   run: passThrough,
 });
 
+/**
+ * Why a cron expression cannot drive a schedule, if it cannot: read by the
+ * scheduler's own `nextFireTimes` (cron-parser), so validation accepts exactly
+ * what publishing and the scheduler accept. Checked in UTC: the schedule's
+ * zone moves its ticks, not whether there are any.
+ */
+function cronProblem(cron: string): string | undefined {
+  let next: number[];
+  try {
+    next = nextFireTimes({ cron, timezone: 'UTC' }, 1);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return next.length === 0 ? `Cron expression "${cron}" never fires: no date matches it` : undefined;
+}
+
 export const scheduleTrigger = defineNode({
   type: 'trigger.schedule',
   title: 'Schedule',
   category: 'Triggers',
   description: 'Starts runs on a cron schedule in a time zone, or every N milliseconds.',
+  // The cron and the zone are checked in the schema, field by field, so each problem is named at its own
+  // path and next to the others (a node type's `check` would run only once the whole config parsed).
   config: z
     .object({
-      cron: z.string().optional().describe('Cron expression, e.g. "0 9 1 1,4,7,10 *" (quarterly at 09:00)'),
+      cron: z
+        .string()
+        .superRefine((cron, ctx) => {
+          // An empty cron counts as not given: the either/or rule below names that.
+          const problem = cron ? cronProblem(cron) : undefined;
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
+        .optional()
+        .describe('Cron expression, e.g. "0 9 1 1,4,7,10 *" (quarterly at 09:00)'),
       every: z.number().int().min(1000).optional().describe('Interval in milliseconds'),
-      timezone: z.string().optional().describe('IANA time zone, e.g. Europe/Berlin'),
+      timezone: z
+        .string()
+        .refine(isTimeZone, { error: (issue) => `Unknown time zone ${JSON.stringify(issue.input)}` })
+        .optional()
+        .describe('IANA time zone, e.g. Europe/Berlin'),
       overlap: z.enum(['skip', 'buffer', 'allow']).default('skip'),
       input: z.unknown().optional().describe('The bundle each scheduled run starts with'),
     })
-    .refine((c) => Boolean(c.cron) !== Boolean(c.every), { message: 'Give either cron or every, not both or neither' }),
+    // `every: 0` is given (and too small, which its own issue says), so presence is `!== undefined`, not truthiness.
+    .refine((c) => Boolean(c.cron) !== (c.every !== undefined), { message: 'Give either cron or every, not both or neither' }),
   behaviour: 'trigger',
   pure: true,
-  check(config) {
-    if (config.timezone) {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: config.timezone });
-      } catch {
-        return [{ path: ['timezone'], message: `Unknown time zone "${config.timezone}"` }];
-      }
-    }
-    return [];
-  },
   run: passThrough,
 });
