@@ -188,9 +188,22 @@ function graphProblems(graph: ReadableGraph, registry: NodeRegistry): Problem[] 
     problems.push(...nodeProblems(node, i, graph, groupIds, registry));
   });
 
+  // The editor draws groups and nodes in one space, where an id names one thing: a node that shares its group's id became its own parent.
+  graph.groups.forEach((group, i) => {
+    if (group && nodeIndex.has(group.id)) {
+      problems.push({ path: `groups[${i}].id`, message: `Group id "${group.id}" is also a node's id (nodes[${nodeIndex.get(group.id)}]); give the group another id`, severity: 'error', code: 'duplicate-id' });
+    }
+  });
+
   const validEdges: Array<{ from: string; to: string }> = [];
+  // The same connection twice runs its target twice for every bundle (two emails instead of one).
+  const connections = new Map<string, number>();
   graph.edges.forEach((edge, i) => {
     if (!edge) return;
+    const connection = JSON.stringify([edge.from, edge.fromHandle ?? null, edge.to, edge.label ?? null, edge.when ?? null]);
+    const first = connections.get(connection);
+    if (first !== undefined) problems.push({ path: `edges[${i}]`, message: `Same connection as edges[${first}] (${edge.from} → ${edge.to}): its target would run twice for each bundle`, severity: 'error', code: 'duplicate-edge' });
+    else connections.set(connection, i);
     const from = nodeIndex.has(edge.from);
     const to = nodeIndex.has(edge.to);
     // An empty end is the schema's problem already ("Edge needs from").

@@ -20,9 +20,33 @@ export interface FlowGraph {
 const EDGE_KEYS = new Set(['id', 'from', 'to', 'label', 'when', 'fromHandle', 'toHandle']);
 
 /**
+ * Groups and nodes share one id space on the canvas. A group whose id a node also has (validation
+ * names it) would make that node its own parent, and the editor could neither draw nor save the
+ * scenario; such a group is given a free id instead (`review` → `review-group`), which a save keeps.
+ */
+function withGroupIdsApart(doc: Scenario): Scenario {
+  const taken = new Set([...doc.nodes.map((n) => n.id), ...(doc.groups ?? []).map((g) => g.id)]);
+  const renamed = new Map<string, string>();
+  for (const group of doc.groups ?? []) {
+    if (!doc.nodes.some((n) => n.id === group.id)) continue;
+    let id = `${group.id}-group`;
+    for (let k = 2; taken.has(id); k++) id = `${group.id}-group-${k}`;
+    taken.add(id);
+    renamed.set(group.id, id);
+  }
+  if (!renamed.size) return doc;
+  return {
+    ...doc,
+    groups: doc.groups!.map((g) => ({ ...g, id: renamed.get(g.id) ?? g.id })),
+    nodes: doc.nodes.map((n) => (n.group !== undefined && renamed.has(n.group) ? { ...n, group: renamed.get(n.group) } : n)),
+  };
+}
+
+/**
  * @example const { nodes, edges } = scenarioToFlow(doc, catalog);
  */
-export function scenarioToFlow(doc: Scenario, catalog: Catalog): FlowGraph {
+export function scenarioToFlow(document: Scenario, catalog: Catalog): FlowGraph {
+  const doc = withGroupIdsApart(document);
   const needsLayout = doc.nodes.some((n) => !n.position);
   const absolute = new Map<string, { x: number; y: number }>();
   doc.nodes.forEach((n, i) => absolute.set(n.id, n.position ?? { x: (i % 6) * 260, y: Math.floor(i / 6) * 160 }));
