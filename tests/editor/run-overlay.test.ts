@@ -162,6 +162,21 @@ describe('running a scenario from the editor', () => {
     expect(run.status).toBe('failed');
   });
 
+  it('does not run while the input bundle is not valid JSON, and says why', async () => {
+    const page = await h.newPage();
+    await page.goto(`${h.baseUrl}/scenarios/${id}`);
+    await waitForCanvas(page);
+    await page.click('[data-testid="tab-runs"]');
+    await page.fill('#run-input', JSON.stringify({ userId: 'user-8' }));
+    // Half-way through typing another input: the box keeps the last good value underneath.
+    await page.fill('#run-input', '{ "userId": "user-');
+    const posts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+    await page.click('[data-testid="run-once"]');
+    await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toContain('The input bundle is not valid JSON');
+    expect(posts).toEqual([]);
+  });
+
   it('shows the failing node in red with its error', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${id}`);

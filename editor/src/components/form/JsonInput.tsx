@@ -5,6 +5,8 @@ export interface JsonInputProps {
   id: string;
   value: unknown;
   onChange: (value: unknown) => void;
+  /** Told what is wrong with the text while it does not parse (undefined once it does): the value kept meanwhile is the last good one. */
+  onInvalid?: (message: string | undefined) => void;
   rows?: number;
 }
 
@@ -27,7 +29,7 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
 }
 
 /** @example <JsonInput id="input" value={bundle} onChange={setBundle} /> */
-export function JsonInput({ id, value, onChange, rows = 4 }: JsonInputProps) {
+export function JsonInput({ id, value, onChange, onInvalid, rows = 4 }: JsonInputProps) {
   const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -36,6 +38,7 @@ export function JsonInput({ id, value, onChange, rows = 4 }: JsonInputProps) {
     if (!current.ok || JSON.stringify(current.value) !== JSON.stringify(value)) {
       setText(value === undefined ? '' : JSON.stringify(value, null, 2));
       setError(undefined);
+      onInvalid?.(undefined);
     }
   }, [value]);
   return (
@@ -46,6 +49,7 @@ export function JsonInput({ id, value, onChange, rows = 4 }: JsonInputProps) {
           setText(e.target.value);
           const parsed = parseJson(e.target.value);
           setError(parsed.ok ? undefined : parsed.message);
+          onInvalid?.(parsed.ok ? undefined : parsed.message);
           if (parsed.ok) onChange(parsed.value);
         }}
       />

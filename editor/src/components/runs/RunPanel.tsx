@@ -21,6 +21,8 @@ export function RunPanel() {
   const shown = useStore(runStore, (s) => s.runId);
   const status = useStore(runStore, (s) => s.status);
   const [input, setInput] = useState<unknown>({});
+  // What is wrong with the input box's text, while it does not parse: a run must not go out with the last good input instead.
+  const [inputError, setInputError] = useState<string | undefined>();
   // Whether someone has put the caret in the input box since the scenario opened. The last run's input, fetched
   // on open, must not replace the text after that: typed before it arrived, the run went out with the old input;
   // selected to be typed over, the caret jumped to the end and the typing was appended to the old input.
@@ -53,6 +55,7 @@ export function RunPanel() {
 
   const runOnce = async () => {
     if (!scenarioId) return;
+    if (inputError) return notify(`The input bundle is not valid JSON: ${inputError}`, 'error');
     if (dirty) notify('Running the last saved version — save to run your changes', 'error');
     try {
       const { runId } = await api.startRun(scenarioId, input);
@@ -90,7 +93,7 @@ export function RunPanel() {
     <div className="run-panel" data-testid="run-panel">
       <div className="field" onFocus={() => { touched.current = true; }}>
         <label htmlFor="run-input">Input bundle (JSON)</label>
-        <JsonInput id="run-input" value={input} onChange={setInput} rows={5} />
+        <JsonInput id="run-input" value={input} onChange={setInput} onInvalid={setInputError} rows={5} />
       </div>
       <div className="button-row">
         <button className="primary" onClick={() => void runOnce()} data-testid="run-once">▶ Run once</button>
