@@ -1,16 +1,20 @@
 /**
  * The `switchyard` command line: serve, worker, run, validate, import,
- * export, nodes. Exit codes: 0 success, 1 a run that did not succeed or a
- * failure, 2 invalid input (a scenario with problems, bad arguments).
+ * export, nodes. Exit codes: 0 success, 1 a run that did not succeed or an
+ * internal failure, 2 invalid input (a scenario with problems, a file that is
+ * missing or does not parse, bad arguments) — reported in one line, see errors.ts.
  */
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createRegistry } from '../../nodes';
+import { createRegistry, type NodeRegistry } from '../../nodes';
+import { ImportError } from '../import/types';
 import type { Scenario } from '../scenario/schema';
 import { formatProblems, validateScenario } from '../scenario/validate';
 import { Engine, MemoryScenarioSource } from '../runtime/engine';
+import { failureReport, UsageError } from './errors';
+import { FileError, readJson, readText } from './files';
 import { progressPrinter } from './progress';
 import { secretsFromEnv } from './secrets-from-env';
+import { runSummary } from './summary';
 
 const USAGE = `switchyard — visual workflow automation engine
 
@@ -24,43 +28,43 @@ Usage:
   switchyard nodes [--json]                   list node types
 `;
 
-class UsageError extends Error {}
-
-async function readJson(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+/**
+ * The registry for a one-off command: a custom node file that cannot be loaded is named on stderr and
+ * skipped, so it stops only the scenarios that use it (they then name its node type as unknown).
+ * `serve` and `worker` refuse to start instead (process.ts).
+ */
+function cliRegistry(): Promise<NodeRegistry> {
+  return createRegistry(process.env.SWITCHYARD_NODES, { onBrokenFile: (error) => console.error(`warning: ${error.message} (skipped)`) });
 }
 
 async function loadScenario(ref: string): Promise<unknown> {
   try {
     return await readJson(ref);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!(error instanceof FileError && error.code === 'ENOENT')) throw error;
   }
   // Not a file: a scenario id. The examples folder is the fallback catalogue for a fresh checkout.
   try {
     return await readJson(`examples/${ref}.json`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`No file or example scenario named "${ref}"`);
+    if (error instanceof FileError && error.code === 'ENOENT') throw new UsageError(`No file or example scenario named "${ref}"`);
     throw error;
   }
 }
 
 async function cmdValidate(files: string[]): Promise<number> {
   if (files.length === 0) throw new UsageError('validate needs at least one file');
-  const registry = await createRegistry(process.env.SWITCHYARD_NODES);
+  const registry = await cliRegistry();
   let failed = false;
   for (const file of files) {
     let doc: unknown;
     try {
       doc = await readJson(file);
     } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      // The message names the file (and the line and column of bad JSON); the other files are still checked.
       failed = true;
-      console.error(`${file}: ${(error as Error).message}`);
+      console.error(error.message);
       continue;
     }
     const result = validateScenario(doc, registry);
@@ -73,7 +77,7 @@ async function cmdValidate(files: string[]): Promise<number> {
 
 async function cmdRun(ref: string | undefined, values: { input?: string; json?: boolean; timeout?: string }): Promise<number> {
   if (!ref) throw new UsageError('run needs a scenario file or id');
-  const registry = await createRegistry(process.env.SWITCHYARD_NODES);
+  const registry = await cliRegistry();
   const doc = await loadScenario(ref);
   const result = validateScenario(doc, registry);
   if (!result.ok) {
@@ -96,12 +100,7 @@ async function cmdRun(ref: string | undefined, values: { input?: string; json?: 
     const record = await engine.waitForRun(runId, Number(values.timeout ?? 3_600_000));
     progress?.done();
     if (values.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
-    else {
-      console.log(`run ${record?.id} ${record?.status} in ${record?.durationMs ?? '?'} ms, ${record?.steps.length ?? 0} steps`);
-      if (record?.error) console.log(`error at ${record.error.nodeId}: ${record.error.message}`);
-      for (const wait of record?.waits ?? []) console.log(`waiting at ${wait.nodeId}: ${wait.kind}${wait.reviewers ? ` by ${wait.reviewers.join(', ')}` : ''}`);
-      if (record?.output !== undefined) console.log(JSON.stringify(record.output, null, 2));
-    }
+    else if (record) for (const line of runSummary(record, labels)) console.log(line);
     return record?.status === 'succeeded' ? 0 : 1;
   } finally {
     unsubscribe();
@@ -110,7 +109,7 @@ async function cmdRun(ref: string | undefined, values: { input?: string; json?: 
 }
 
 async function cmdNodes(json: boolean): Promise<number> {
-  const registry = await createRegistry(process.env.SWITCHYARD_NODES);
+  const registry = await cliRegistry();
   if (json) {
     console.log(JSON.stringify(registry.describe(), null, 2));
     return 0;
@@ -126,8 +125,11 @@ async function cmdNodes(json: boolean): Promise<number> {
 async function cmdImport(file: string | undefined): Promise<number> {
   if (!file) throw new UsageError('import needs a file');
   const { importDocument } = await import('../import');
-  const text = await readFile(file, 'utf8');
-  const { scenario, notes } = await importDocument(text, { filename: file });
+  const text = await readText(file);
+  const { scenario, notes } = await importDocument(text, { filename: file }).catch((error: unknown) => {
+    // Its message says where in the file (line and column, or a JSON path); the file name completes it.
+    throw error instanceof ImportError ? new UsageError(`${file}: ${error.message}`, error) : error;
+  });
   process.stdout.write(`${JSON.stringify(scenario, null, 2)}\n`);
   for (const note of notes) console.error(`${note.path ? `${note.path}: ` : ''}${note.message}`);
   return 0;
@@ -137,7 +139,20 @@ async function cmdExport(file: string | undefined, format: string | undefined): 
   if (!file) throw new UsageError('export needs a file');
   if (format !== 'diagram') throw new UsageError('export supports --format diagram');
   const { exportDiagram } = await import('../import');
-  process.stdout.write(`${exportDiagram((await readJson(file)) as Scenario)}\n`);
+  const result = validateScenario(await readJson(file), await cliRegistry());
+  if (!result.scenario) {
+    console.error(formatProblems(result.problems).replace(/^/gm, `${file}: `));
+    return 2;
+  }
+  let text: string;
+  try {
+    text = exportDiagram(result.scenario);
+  } catch (error) {
+    // The exporter refuses, with a plain Error, what the notation cannot write (a node id with a "."); a TypeError is a bug.
+    if (error instanceof Error && error.constructor === Error) throw new UsageError(`${file}: ${error.message}`, error);
+    throw error;
+  }
+  process.stdout.write(`${text}\n`);
   return 0;
 }
 
@@ -193,12 +208,8 @@ main(process.argv.slice(2)).then(
     if (code !== undefined && code >= 0) process.exitCode = code;
   },
   (error) => {
-    if (error instanceof UsageError || error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(error.message);
-      process.exitCode = 2;
-    } else {
-      console.error(error?.stack ?? String(error));
-      process.exitCode = 1;
-    }
+    const { text, exitCode } = failureReport(error, process.env);
+    console.error(text);
+    process.exitCode = exitCode;
   },
 );

@@ -12,6 +12,8 @@ import { Engine } from '../runtime/engine';
 import { loadSecretKey } from '../secrets/key';
 import { SecretVault } from '../secrets/vault';
 import { openStore } from '../store';
+import { UsageError } from './errors';
+import { sharedStoreProblem } from './shared-store';
 
 function onShutdown(close: () => Promise<void>, logger: pino.Logger): void {
   let closing = false;
@@ -35,8 +37,13 @@ function onShutdown(close: () => Promise<void>, logger: pino.Logger): void {
  * @example await runProcess('serve', { port: '3000' }); // keeps running until SIGTERM
  */
 export async function runProcess(command: 'serve' | 'worker', args: { port?: string; concurrency?: string }): Promise<number> {
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const env = process.env;
+  if (command === 'worker' && !env.REDIS_URL) {
+    throw new UsageError('switchyard worker needs REDIS_URL (BullMQ mode). In embedded mode, `switchyard serve` runs the worker itself.');
+  }
+  const refused = sharedStoreProblem(command, env);
+  if (refused) throw new UsageError(refused);
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const concurrency = args.concurrency ? Number(args.concurrency) : env.SWITCHYARD_CONCURRENCY ? Number(env.SWITCHYARD_CONCURRENCY) : undefined;
   if (command === 'serve') {
     const { startService } = await import('../server/serve');
@@ -56,10 +63,6 @@ export async function runProcess(command: 'serve' | 'worker', args: { port?: str
     if (process.stdout.isTTY) console.log(`\n  Switchyard editor: ${service.url}/\n`);
     onShutdown(() => service.close(), logger);
     return -1;
-  }
-  if (!env.REDIS_URL) {
-    console.error('switchyard worker needs REDIS_URL (BullMQ mode). In embedded mode, `switchyard serve` runs the worker itself.');
-    return 2;
   }
   const dataDir = path.resolve(env.SWITCHYARD_DATA_DIR ?? '.switchyard');
   const registry = await createRegistry(env.SWITCHYARD_NODES);

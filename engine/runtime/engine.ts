@@ -22,12 +22,14 @@ import { RedisRunStateStore } from './drivers/redis-state';
 import type { ExecutorServices } from './executor';
 import { createRunMachine } from './machine';
 import { RunOrchestrator, type CompiledVersion } from './orchestrator';
-import type { QueueDriver } from './queue-driver';
+import type { QueueDriver, SegmentProcessor } from './queue-driver';
 import { redactRecord, runRecordOf } from './record';
 import { redactor } from './redact';
+import { segmentFailureLogger } from './segment-failure-log';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import type { RunEventBus, RunHistory, RunRecord, ScenarioSource, SecretSource, StartRunRequest } from './types';
 import { FINAL_RUN_STATUSES } from './types';
+import { varsWithOverrides } from './var-overrides';
 
 /** Structured log sink (pino's shape). */
 export interface EngineLogger {
@@ -62,13 +64,12 @@ export interface EngineOptions {
   onRunFinished?(status: string): void;
 }
 
-/** Reads `SWITCHYARD_VAR_<NAME>` overrides; nothing else from the environment reaches expressions. */
+/**
+ * A scenario's `vars` with its `SWITCHYARD_VAR_<NAME>` overrides, each read as the type of the var it
+ * replaces (`var-overrides.ts`); throws a `VarOverrideError` naming the variable when one does not read.
+ */
 export function varsFor(scenario: Scenario, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const vars: Record<string, unknown> = { ...(scenario.settings?.vars ?? {}) };
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('SWITCHYARD_VAR_') && value !== undefined) vars[key.slice('SWITCHYARD_VAR_'.length)] = value;
-  }
-  return vars;
+  return varsWithOverrides(scenario.settings?.vars ?? {}, env);
 }
 
 /**
@@ -192,7 +193,7 @@ export class Engine {
     // A run holds its slot until its history is written, which under load may wait up to 30 ms for
     // its group commit (store/run-writer.ts): enough slots that this does not hold back the next runs.
     const concurrency = options.concurrency ?? (this.driver.kind === 'memory' ? 32 : 16);
-    await this.driver.consume((job, signal) => this.orchestrator.processSegment(job, signal), {
+    await this.driver.consume(this.driver.kind === 'bullmq' ? this.loggingFailures() : (job, signal) => this.orchestrator.processSegment(job, signal), {
       concurrency,
       afterComplete: async (runId) => {
         if (await this.state.hasCommands(runId)) await this.driver.enqueue({ runId });
@@ -203,6 +204,23 @@ export class Engine {
       for (const runId of await this.state.restoreParked()) await this.driver.enqueue({ runId });
     }
     return concurrency;
+  }
+
+  /**
+   * BullMQ mode's segment processor: a segment that throws is retried by the queue, with the reason kept
+   * only in Redis, so it is logged here too (rate-limited). The in-process driver reports its own retries.
+   */
+  private loggingFailures(): SegmentProcessor {
+    const logFailure = segmentFailureLogger(this.options.logger ?? noopLogger);
+    return async (job, signal) => {
+      try {
+        return await this.orchestrator.processSegment(job, signal);
+      } catch (error) {
+        // Aborted by shutdown: the job goes back to the queue, nothing failed.
+        if (!signal.aborted) logFailure(job.runId, error);
+        throw error;
+      }
+    };
   }
 
   /** Queues a run; it is durable once this resolves. Returns the run id. */
