@@ -19,6 +19,7 @@ import { DASHBOARD_PATH, dashboardRouter } from './dashboard';
 import { editorRouter } from './editor-static';
 import type { ServiceEngine } from './engine-port';
 import { errorHandler, notFoundHandler } from './errors';
+import { JSON_BODY_TYPE, requireJsonBody } from './json-body';
 import { jsonDepthGuard } from './json-depth';
 import { createMetrics } from './metrics';
 import { eventsRouter } from './routes/events';
@@ -115,7 +116,7 @@ export async function createServer(options: ServerOptions): Promise<SwitchyardSe
   app.use('/api/health', healthRouter(ctx));
   // The importer reads any body as text, so it sits before the JSON parser.
   app.use('/api/import', importRouter(ctx));
-  app.use('/api', express.json({ limit: limits.apiBodyLimit, strict: false }), jsonDepthGuard());
+  app.use('/api', requireJsonBody(), express.json({ type: JSON_BODY_TYPE, limit: limits.apiBodyLimit, strict: false }), jsonDepthGuard());
   app.use('/api/scenarios', scenariosRouter(ctx));
   app.use('/api/node-types', nodeTypesRouter(ctx));
   app.use('/api/secrets', secretsRouter(ctx));

@@ -21,7 +21,8 @@ export interface ServiceMetrics {
 export function createMetrics(engine: ServiceEngine, store: Store): ServiceMetrics {
   // A registry per server, not the global one: tests start several servers in one process.
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'switchyard_process_' });
+  // prom-client's own names already start with `process_` or `nodejs_`: the prefix adds only the product's name.
+  collectDefaultMetrics({ register: registry, prefix: 'switchyard_' });
   const runsStarted = new Counter({ name: 'switchyard_runs_started_total', help: 'Runs started', registers: [registry] });
   const runsFinished = new Counter({ name: 'switchyard_runs_finished_total', help: 'Runs finished, by final status', labelNames: ['status'], registers: [registry] });
   const runsWaiting = new Counter({ name: 'switchyard_runs_waiting_total', help: 'Times a run paused for a delay, an approval or a retry', registers: [registry] });

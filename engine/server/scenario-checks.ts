@@ -37,7 +37,8 @@ export function checkDraft(document: unknown, registry: NodeRegistry, expectedId
   const result = validateScenario(body, registry);
   const blocking = result.problems.filter((p) => p.severity === 'error' && STRUCTURAL.has(p.code));
   if (!result.scenario || blocking.length > 0) {
-    const issues = (blocking.length > 0 ? blocking : result.problems).map(issueOf);
+    // Every problem, not only the ones that block saving: one answer names all there is to fix, as `switchyard validate` does.
+    const issues = result.problems.map(issueOf);
     throw new ApiError(400, 'invalid_scenario', `The scenario is not a valid ${SCENARIO_FORMAT} document (${issues.length} issue${issues.length === 1 ? '' : 's'})`, issues);
   }
   return { scenario: result.scenario, problems: result.problems.map(issueOf) };

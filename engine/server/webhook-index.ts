@@ -18,7 +18,17 @@ export interface WebhookTarget {
   config: WebhookConfig;
 }
 
-export type WebhookLookup = { kind: 'published'; target: WebhookTarget } | { kind: 'unpublished'; scenarioId: string } | undefined;
+/**
+ * Only a draft listens on the path: `version` is that draft, `publishedVersion`
+ * the version that is live (on another path), or null when none is.
+ */
+export interface DraftListener {
+  scenarioId: string;
+  version: number;
+  publishedVersion: number | null;
+}
+
+export type WebhookLookup = { kind: 'published'; target: WebhookTarget } | ({ kind: 'unpublished' } & DraftListener) | undefined;
 
 /**
  * The webhook trigger config of a scenario, or undefined when it has none (or an unreadable one).
@@ -35,7 +45,7 @@ const normalise = (path: string) => path.replace(/^\/+|\/+$/g, '');
 
 export class WebhookIndex {
   private published = new Map<string, WebhookTarget>();
-  private drafts = new Map<string, string>();
+  private drafts = new Map<string, DraftListener>();
   private lastReload = 0;
   private reloading?: Promise<void>;
 
@@ -75,7 +85,7 @@ export class WebhookIndex {
     const target = this.published.get(path);
     if (target) return { kind: 'published', target };
     const draft = this.drafts.get(path);
-    return draft ? { kind: 'unpublished', scenarioId: draft } : undefined;
+    return draft ? { kind: 'unpublished', ...draft } : undefined;
   }
 
   private async load(): Promise<void> {
@@ -86,10 +96,10 @@ export class WebhookIndex {
       // Publishing refuses a second owner of a path; the first by id wins should old data disagree.
       if (config && !next.has(normalise(config.path))) next.set(normalise(config.path), { scenarioId: p.id, version: p.version, scenario: p.scenario, config });
     }
-    const drafts = new Map<string, string>();
+    const drafts = new Map<string, DraftListener>();
     for (const s of all) {
       const config = webhookOf(s.scenario);
-      if (config && !next.has(normalise(config.path))) drafts.set(normalise(config.path), s.id);
+      if (config && !next.has(normalise(config.path))) drafts.set(normalise(config.path), { scenarioId: s.id, version: s.version, publishedVersion: s.publishedVersion });
     }
     this.published = next;
     this.drafts = drafts;

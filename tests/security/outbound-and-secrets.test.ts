@@ -82,7 +82,7 @@ async function runOnce(id: string, node: Record<string, unknown>, input: unknown
     edges: [{ from: 'start', to: 'call' }],
   };
   const saved = await svc.call(`/api/scenarios/${id}`, { method: 'PUT', body: doc });
-  expect(saved.status, saved.text).toBe(200);
+  expect(saved.status, saved.text).toBe(201); // created by the PUT
   const run = await svc.call(`/api/scenarios/${id}/runs?wait=true`, { body: input });
   expect(run.status, run.text).toBe(200);
   return run.body;

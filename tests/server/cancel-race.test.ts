@@ -50,7 +50,7 @@ describe('a cancel that comes while the last step is in flight', () => {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await serve?.kill('SIGKILL');
     await new Promise((resolve) => slow?.close(resolve));

@@ -65,10 +65,10 @@ describe('embedded mode keeps parked runs across a restart', () => {
       const delayed = await until(() => api(service, `/api/runs/${delayRun}`), (r) => r.body.status === 'succeeded');
       expect(delayed.body.status).toBe('succeeded');
       expect(delayed.body.output).toBe('waited');
-      const decided = await api(service, `/api/runs/${reviewRun}/approvals/ok`, { decision: 'approved', by: 'ana' });
+      const decided = await api(service, `/api/runs/${reviewRun}/approvals/ok`, { decision: 'approved', by: 'planner' });
       expect(decided.status).toBe(200);
       const approved = await until(() => api(service, `/api/runs/${reviewRun}`), (r) => r.body.status === 'succeeded');
-      expect(approved.body.output).toBe('approved by ana');
+      expect(approved.body.output).toBe('approved by planner');
     } finally {
       await service.close();
     }

@@ -120,6 +120,26 @@ describe('starting and reading runs', () => {
     expect(res.body.steps.map((s: any) => s.nodeId)).toEqual(['trigger', 'double']);
   });
 
+  it('refuses an input that is not JSON with 415 naming both content types; an empty body without one is {}', async () => {
+    const runsOfDouble = async () => (await svc.api('/api/runs?scenarioId=double&limit=500')).body.items.length;
+    const before = await runsOfDouble();
+    const text = await svc.api('/api/scenarios/double/runs', { raw: 'hi', headers: { 'content-type': 'text/plain' } });
+    expect(text.status).toBe(415);
+    const error = expectErrorShape(text.body);
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toBe("The body is text/plain; the API takes application/json (with curl, add -H 'content-type: application/json')");
+    expect(error.issues).toEqual([{ path: 'headers.content-type', message: 'Expected application/json, got text/plain' }]);
+    const untyped = await svc.api('/api/scenarios/double/runs', { raw: Buffer.from('{"n":1}') });
+    expect(untyped.status).toBe(415);
+    expect(expectErrorShape(untyped.body).message).toMatch(/^The body has no content type; the API takes application\/json/);
+    expect(await runsOfDouble()).toBe(before);
+
+    // No body and no content type (curl -X POST): the input is an empty bundle, as before.
+    const bare = await svc.api('/api/scenarios/double/runs?wait=true', { method: 'POST' });
+    expect(bare.status).toBe(200);
+    expect(bare.body.input).toEqual({});
+  });
+
   it('refuses runs of unknown scenarios (404) and of versions with errors (422)', async () => {
     expect((await svc.api('/api/scenarios/nope/runs', { body: {} })).status).toBe(404);
     await svc.api('/api/scenarios', { body: scenarioDoc('broken', { nodes: [{ id: 'trigger', type: 'trigger.manual' }, { id: 'x', type: 'transform', config: {} }] as any, edges: [{ from: 'trigger', to: 'x' }] }) });
@@ -189,6 +209,26 @@ describe('acting on runs', () => {
     expect(record).toMatchObject({ status: 'succeeded', input: { n: 7 }, parentRunId: first.body.id, trigger: 'retry' });
   });
 
+  it('refuses to retry a run that has not finished (409 naming its status), and retries it once cancelled', async () => {
+    const parked = { settle: (r: { status: string }) => r.status === 'waiting' };
+    const { body } = await svc.api('/api/scenarios/slow/runs', { body: {} });
+    expect((await svc.engine.waitForRun(body.runId, 10_000, parked))?.status).toBe('waiting');
+    const before = (await svc.api('/api/runs?scenarioId=slow&limit=500')).body.items.length;
+    const early = await svc.api(`/api/runs/${body.runId}/retry`, { method: 'POST' });
+    expect(early.status).toBe(409);
+    const error = expectErrorShape(early.body);
+    expect(error.code).toBe('not_finished');
+    expect(error.message).toContain(`run ${body.runId} is waiting`);
+    // No second copy of the run was started beside it.
+    expect((await svc.api('/api/runs?scenarioId=slow&limit=500')).body.items).toHaveLength(before);
+
+    expect((await svc.api(`/api/runs/${body.runId}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
+    const retried = await svc.api(`/api/runs/${body.runId}/retry`, { method: 'POST' });
+    expect(retried.status).toBe(202);
+    expect((await svc.engine.waitForRun(retried.body.runId, 10_000, parked))?.status).toBe('waiting');
+    expect((await svc.api(`/api/runs/${retried.body.runId}/cancel`, { method: 'POST' })).body.status).toBe('cancelled');
+  });
+
   it('resumes an incomplete run from the node that broke', async () => {
     const started = await svc.api('/api/scenarios/fragile/runs?wait=true', { body: { key: 'resume-me' } });
     expect(started.body.status).toBe('incomplete');
@@ -237,6 +277,29 @@ describe('acting on runs', () => {
     expect(record.steps.find((s: any) => s.nodeId === 'gate').output).toMatchObject({ decision: 'approved', by: 'ada', comment: 'Looks right' });
   });
 
+  it('refuses a decision from someone the approval does not name (403), and the run keeps waiting', async () => {
+    const started = await svc.api('/api/scenarios/review/runs?wait=true', { body: { segment: 'lapsed' } });
+    expect(started.body.status).toBe('waiting');
+    const runId = started.body.runId;
+
+    const outsider = await svc.api(`/api/runs/${runId}/approvals/gate`, { body: { decision: 'approved', by: 'mallory' } });
+    expect(outsider.status).toBe(403);
+    const error = expectErrorShape(outsider.body);
+    expect(error.code).toBe('not_a_reviewer');
+    expect(error.message).toBe('Only ada may decide the approval at "gate"; "mallory" is not one of its reviewers');
+    expect(error.issues[0].path).toBe('body.by');
+    const still = await svc.api(`/api/runs/${runId}`);
+    expect(still.body.status).toBe('waiting');
+    expect(still.body.steps.map((s: any) => s.nodeId)).not.toContain('activate');
+
+    // The named reviewer, typed with a capital, decides.
+    const decided = await svc.api(`/api/runs/${runId}/approvals/gate`, { body: { decision: 'approved', by: ' Ada ' } });
+    expect(decided.status).toBe(200);
+    const final = await svc.engine.waitForRun(runId, 10_000, { untilFinal: true });
+    expect(final?.status).toBe('succeeded');
+    expect(final?.steps.find((s) => s.nodeId === 'activate')?.output).toEqual({ activated: true, by: 'Ada' });
+  });
+
   it("streams a scenario's runs as they happen", async () => {
     const events = await readEvents(
       `${svc.url}/api/scenarios/double/events`,
@@ -267,6 +330,12 @@ describe('artefacts and metrics', () => {
     expectErrorShape(missing.body);
   });
 
+  it('answers 404 for the artefacts of a run that does not exist, as for the run itself', async () => {
+    const res = await svc.api('/api/runs/nope/artifacts');
+    expect(res.status).toBe(404);
+    expect(expectErrorShape(res.body)).toMatchObject({ code: 'not_found', message: 'Run "nope" not found' });
+  });
+
   it('exposes run, step and queue metrics for Prometheus', async () => {
     await svc.api('/api/scenarios/double/runs?wait=true', { body: { n: 3 } });
     const res = await fetch(`${svc.url}/metrics`);
@@ -276,5 +345,14 @@ describe('artefacts and metrics', () => {
     expect(text).toMatch(/switchyard_steps_total\{status="succeeded",node_type="transform"\} [1-9]/);
     expect(text).toMatch(/switchyard_step_duration_seconds_count\{node_type="transform"\} [1-9]/);
     expect(text).toMatch(/switchyard_queue_depth \d/);
+  });
+
+  it('names the process metrics switchyard_process_* and switchyard_nodejs_*, without a doubled prefix', async () => {
+    const text = await (await fetch(`${svc.url}/metrics`)).text();
+    expect(text).toMatch(/^switchyard_process_cpu_seconds_total \d/m);
+    expect(text).toMatch(/^switchyard_process_resident_memory_bytes \d/m);
+    expect(text).toMatch(/^switchyard_nodejs_heap_size_used_bytes \d/m);
+    expect(text).not.toContain('switchyard_process_process_');
+    expect(text).not.toContain('switchyard_process_nodejs_');
   });
 });

@@ -3,6 +3,7 @@
  * refusals, delete, the schedule's next fire times, node types, health,
  * import, and the one error shape for every failure.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blueprint } from '../import/support';
 import { expectErrorShape, scenarioDoc, startTestService, type TestService } from './harness';
@@ -42,6 +43,35 @@ describe('scenarios API', () => {
     expect(Object.keys(saved.body.scenario).sort()).toEqual(['description', 'edges', 'format', 'id', 'name', 'nodes']);
   });
 
+  it('creates a scenario on PUT to an unknown id (201 with Location), and saves a version on the next PUT (200)', async () => {
+    const created = await svc.api('/api/scenarios/put-new', { method: 'PUT', body: scenarioDoc('put-new') });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/api/scenarios/put-new');
+    expect(created.body).toMatchObject({ id: 'put-new', version: 1 });
+    const saved = await svc.api('/api/scenarios/put-new', { method: 'PUT', body: { ...scenarioDoc('put-new'), name: 'Second' } });
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('location')).toBeNull();
+    expect(saved.body).toMatchObject({ id: 'put-new', version: 2, name: 'Second' });
+  });
+
+  it('refuses a body that is not JSON with 415 naming its content type and the one taken, and stores nothing', async () => {
+    const doc = JSON.stringify(scenarioDoc('typed'));
+    // curl -d sends application/x-www-form-urlencoded unless told otherwise.
+    const form = await svc.api('/api/scenarios', { raw: doc, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    const error = expectErrorShape(form.body);
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toBe("The body is application/x-www-form-urlencoded; the API takes application/json (with curl, add -H 'content-type: application/json')");
+    const text = await svc.api('/api/scenarios/typed', { method: 'PUT', raw: doc, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    expect(text.status).toBe(415);
+    expect(expectErrorShape(text.body).issues).toEqual([{ path: 'headers.content-type', message: 'Expected application/json, got text/plain' }]);
+    expect((await svc.api('/api/scenarios/typed')).status).toBe(404);
+    // The importer still reads any text, whatever its content type says.
+    const imported = await svc.api('/api/import?filename=webhook-to-http.json', { raw: blueprint('webhook-to-http.json'), headers: { 'content-type': 'text/plain' } });
+    expect(imported.status).toBe(200);
+    expect(imported.body.format).toBe('make-blueprint');
+  });
+
   it('refuses a second POST of the same id with 409', async () => {
     await svc.api('/api/scenarios', { body: scenarioDoc('dupe') });
     const again = await svc.api('/api/scenarios', { body: scenarioDoc('dupe') });
@@ -57,10 +87,11 @@ describe('scenarios API', () => {
     expect(error.code).toBe('invalid_scenario');
     expect(error.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['name', 'nodes']));
 
-    const duplicateIds = scenarioDoc('intact', { nodes: [{ id: 'a', type: 'trigger.manual' }, { id: 'a', type: 'transform', config: { expression: '1' } }] as any });
+    // A duplicate id blocks the save; the answer names the other problems too, as `switchyard validate` does.
+    const duplicateIds = scenarioDoc('intact', { nodes: [{ id: 'a', type: 'trigger.manual' }, { id: 'a', type: 'transform', config: { expression: '1' } }, { id: 'b', type: 'transform', config: { expression: '(' } }] as any });
     const dup = await svc.api('/api/scenarios/intact', { method: 'PUT', body: duplicateIds });
     expect(dup.status).toBe(400);
-    expect(expectErrorShape(dup.body).issues[0].path).toBe('nodes[1].id');
+    expect(expectErrorShape(dup.body).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['nodes[1].id', 'nodes[2].config.expression']));
 
     const wrongId = await svc.api('/api/scenarios/intact', { method: 'PUT', body: scenarioDoc('other') });
     expect(wrongId.status).toBe(400);
@@ -142,15 +173,10 @@ describe('scenarios API', () => {
   });
 
   it("shows seed 000's quarterly cadence at 09:00 Europe/Berlin as its next four fire times", async () => {
-    const quarterly = scenarioDoc('segmentation-review', {
-      nodes: [
-        { id: 'tick', type: 'trigger.schedule', config: { cron: '0 9 1 1,4,7,10 *', timezone: 'Europe/Berlin' } },
-        { id: 'prepare', type: 'transform', config: { expression: 'input' } },
-      ] as any,
-      edges: [{ from: 'tick', to: 'prepare' }],
-    });
-    await svc.api('/api/scenarios', { body: quarterly });
-    const schedule = await svc.api('/api/scenarios/segmentation-review/schedule?from=2026-02-10T12:00:00Z');
+    // The example docs/server.md points at: examples/customer-segmentation-review.json.
+    const quarterly = JSON.parse(readFileSync('examples/customer-segmentation-review.json', 'utf8'));
+    expect((await svc.api('/api/scenarios', { body: quarterly })).status).toBe(201);
+    const schedule = await svc.api('/api/scenarios/customer-segmentation-review/schedule?from=2026-02-10T12:00:00Z');
     expect(schedule.status).toBe(200);
     expect(schedule.body).toMatchObject({ cron: '0 9 1 1,4,7,10 *', timezone: 'Europe/Berlin', overlap: 'skip', published: false });
     // 09:00 in Berlin is 07:00 UTC in summer time (April, July, October) and 08:00 UTC in winter (January).
@@ -159,9 +185,21 @@ describe('scenarios API', () => {
     const noSchedule = await svc.api('/api/scenarios/crud/schedule');
     expect(noSchedule.status).toBe(404);
     expect(expectErrorShape(noSchedule.body).code).toBe('no_schedule');
-    const badFrom = await svc.api('/api/scenarios/segmentation-review/schedule?from=yesterday');
+    const badFrom = await svc.api('/api/scenarios/customer-segmentation-review/schedule?from=yesterday');
     expect(badFrom.status).toBe(400);
     expect(expectErrorShape(badFrom.body).issues[0].path).toBe('query.from');
+  });
+});
+
+describe('docs/server.md', () => {
+  it('names only scenario ids the examples have, so its requests work on a fresh `npm start`', () => {
+    const doc = readFileSync('docs/server.md', 'utf8');
+    const exampleIds = readdirSync('examples')
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => (JSON.parse(readFileSync(`examples/${f}`, 'utf8')) as { id: string }).id);
+    const named = [...doc.matchAll(/\/api\/scenarios\/([a-z0-9][\w-]*)/g)].map((m) => m[1]);
+    expect(named.length).toBeGreaterThan(0);
+    for (const id of named) expect(exampleIds, `docs/server.md names /api/scenarios/${id}`).toContain(id);
   });
 });
 

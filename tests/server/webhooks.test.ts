@@ -114,6 +114,44 @@ describe('paths and responses', () => {
     expect(expectErrorShape(draft.body).code).toBe('not_published');
   });
 
+  it('says so when only the draft of a published scenario uses the path, and keeps the published path live', async () => {
+    await createAndPublish(svc, hookScenario('wh1', 'old/path'));
+    expect((await svc.api('/api/scenarios/wh1', { method: 'PUT', body: hookScenario('wh1', 'new/path') })).body.version).toBe(2);
+    const moved = await post(svc, '/hooks/new/path', '{}');
+    expect(moved.status).toBe(409);
+    expect(expectErrorShape(moved.body)).toMatchObject({
+      code: 'not_published',
+      message: 'The path "new/path" is in scenario "wh1"\'s draft (version 2), not its published version 1; publish the draft to receive here',
+    });
+    expect((await post(svc, '/hooks/old/path', '{}')).status).toBe(202);
+    // A scenario never published is still told as much.
+    const draft = await post(svc, '/hooks/draft/only', '{}');
+    expect(expectErrorShape(draft.body).message).toBe('Scenario "draft-hook" listens on /hooks/draft/only but is not published');
+  });
+
+  it('answers another method on a webhook path with 405 and Allow: POST, and an unknown path with 404', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const res = await svc.api('/hooks/open', { method });
+      expect(res.status, method).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(expectErrorShape(res.body)).toMatchObject({ code: 'method_not_allowed', message: `/hooks/open takes POST, not ${method}` });
+    }
+    // A draft's path is known too: POST is still the method to use there.
+    expect((await svc.api('/hooks/draft/only')).status).toBe(405);
+    const unknown = await svc.api('/hooks/nobody/here');
+    expect(unknown.status).toBe(404);
+    expect(expectErrorShape(unknown.body).message).toBe('No scenario listens on /hooks/nobody/here');
+  });
+
+  it('still takes a form body and an empty one, which the API refuses or reads as {}', async () => {
+    const form = await svc.api('/hooks/open', { method: 'POST', raw: 'name=Ada', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(200);
+    expect(form.body.result).toEqual({ greeting: 'hello Ada' });
+    const empty = await svc.api('/hooks/old/path', { method: 'POST' });
+    expect(empty.status).toBe(202);
+    expect((await svc.engine.waitForRun(empty.body.runId, 10_000))?.input).toEqual({});
+  });
+
   it('waits for the result when the trigger says respond: "result"', async () => {
     const res = await post(svc, '/hooks/open', JSON.stringify({ name: 'Ada' }));
     expect(res.status).toBe(200);

@@ -16,7 +16,8 @@ export async function spawnTs(entry: string, args: string[], readyLine: RegExp, 
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${entry} did not become ready:\n${output}`)), 30_000);
+    // A generous wait: on a loaded two-core machine an embedded `serve` took 26–36 s to start.
+    const timer = setTimeout(() => reject(new Error(`${entry} did not become ready:\n${output}`)), 90_000);
     const check = () => {
       if (readyLine.test(output)) {
         clearTimeout(timer);

@@ -3,7 +3,8 @@
  * `trigger.webhook` listens on that path. Order of checks: known path (404),
  * published (409), queue not overloaded (429), signature (401), body parses
  * (400); then 202 with the run id, or the run's result with `respond: "result"`
- * (200 when it succeeded, 500 with the run's error when it did not).
+ * (200 when it succeeded, 500 with the run's error when it did not). Any other
+ * method on a path someone listens on answers 405 with `Allow: POST`.
  */
 import { createHash } from 'node:crypto';
 import express, { Router, type Request } from 'express';
@@ -15,7 +16,10 @@ import type { ServiceContext } from '../context';
 import { ApiError } from '../errors';
 import { assertJsonDepth } from '../json-depth';
 import { redactHeaders, verifySignature } from '../webhook-signature';
-import type { WebhookTarget } from '../webhook-index';
+import type { DraftListener, WebhookTarget } from '../webhook-index';
+
+/** What a webhook answers to; every other method gets 405 with this as `Allow`. */
+const HOOK_METHODS = 'POST';
 
 // Parsed once per published scenario version, not per request (both showed in the webhook's CPU profile).
 const templates = new Map<string, Template>();
@@ -55,6 +59,21 @@ function parseBody(req: Request, raw: Buffer): unknown {
   return body;
 }
 
+/**
+ * The 409 for a path only a draft listens on. A scenario that is published
+ * with its webhook on another path is live, just not here: saying "not
+ * published" sent its owner looking for the wrong fix.
+ */
+function notLive(path: string, draft: DraftListener): ApiError {
+  const { scenarioId, version, publishedVersion } = draft;
+  if (publishedVersion === null) return new ApiError(409, 'not_published', `Scenario "${scenarioId}" listens on /hooks/${path} but is not published`);
+  return new ApiError(
+    409,
+    'not_published',
+    `The path "${path}" is in scenario "${scenarioId}"'s draft (version ${version}), not its published version ${publishedVersion}; publish the draft to receive here`,
+  );
+}
+
 /** The run's result for `respond: "result"`: the output of its last finished step. */
 function resultOf(run: RunRecord): unknown {
   const done = run.steps.filter((s) => s.status === 'succeeded' && s.output !== undefined);
@@ -79,14 +98,17 @@ export function hooksRouter(ctx: ServiceContext): Router {
     }),
   );
 
-  router.post('/*path', express.raw({ type: () => true, limit: ctx.limits.hookBodyLimit }), async (req, res) => {
-    const segments = (req.params as { path: string[] }).path;
-    const path = segments.join('/');
+  /** The webhook path of the request and who listens on it, or a 404 when nobody does. */
+  const listenerOf = async (req: Request) => {
+    const path = (req.params as { path: string[] }).path.join('/');
     const found = await ctx.webhooks.find(path);
     if (!found) throw new ApiError(404, 'not_found', `No scenario listens on /hooks/${path}`);
-    if (found.kind === 'unpublished') {
-      throw new ApiError(409, 'not_published', `Scenario "${found.scenarioId}" listens on /hooks/${path} but is not published`);
-    }
+    return { path, found };
+  };
+
+  router.post('/*path', express.raw({ type: () => true, limit: ctx.limits.hookBodyLimit }), async (req, res) => {
+    const { path, found } = await listenerOf(req);
+    if (found.kind === 'unpublished') throw notLive(path, found);
     const { target } = found;
 
     if (ctx.limits.maxQueueDepth > 0) {
@@ -125,6 +147,12 @@ export function hooksRouter(ctx: ServiceContext): Router {
       return res.status(202).json({ runId, status: run?.status ?? 'queued' });
     }
     res.status(202).json({ runId });
+  });
+
+  // Someone opening a webhook's URL in a browser (a GET) should learn the method it takes, not that it does not exist.
+  router.all('/*path', async (req) => {
+    const { path } = await listenerOf(req);
+    throw new ApiError(405, 'method_not_allowed', `/hooks/${path} takes ${HOOK_METHODS}, not ${req.method}`, [], { Allow: HOOK_METHODS });
   });
   return router;
 }

@@ -7,6 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RunRecord } from '../../runtime/types';
 import { FINAL_RUN_STATUSES } from '../../runtime/types';
+import { assertReviewer } from '../approval-reviewers';
 import type { ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
 import { assertRunnable } from '../scenario-checks';
@@ -89,7 +90,11 @@ export function runsRouter(ctx: ServiceContext): Router {
   });
 
   router.post('/runs/:id/retry', async (req, res) => {
-    await findRun(req.params.id);
+    const run = await findRun(req.params.id);
+    // A retry is a fresh copy of a run that has ended; of a live one it would run two copies side by side.
+    if (!FINAL_RUN_STATUSES.has(run.status)) {
+      throw new ApiError(409, 'not_finished', `Cannot retry the run: run ${run.id} is ${run.status}; only a finished run (succeeded, failed, incomplete or cancelled) can be retried — cancel it first to start it over`);
+    }
     const runId = await engineCall('retry the run', () => engine.retry(req.params.id));
     res.status(202).location(`/api/runs/${runId}`).json({ runId });
   });
@@ -106,12 +111,14 @@ export function runsRouter(ctx: ServiceContext): Router {
   });
 
   router.post('/runs/:id/approvals/:nodeId', async (req, res) => {
-    await findRun(req.params.id);
+    const run = await findRun(req.params.id);
     const decision = parseOr400(decisionBody, req.body, 'body');
+    assertReviewer(run, req.params.nodeId, decision.by);
     res.json(await engineCall(`decide the approval at "${req.params.nodeId}"`, () => engine.decide(req.params.id, req.params.nodeId, decision)));
   });
 
   router.get('/runs/:id/artifacts', async (req, res) => {
+    await findRun(req.params.id);
     res.json({ items: await store.listArtifacts(req.params.id) });
   });
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { nextFireTimes } from '../../schedule/next-fire-times';
 import { scheduleOf } from '../../schedule/schedule-config';
 import type { StoredScenario } from '../../store/store';
+import type { Scenario } from '../../scenario/schema';
 import { triggersChanged, type ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
 import { assertRunnable, checkDraft } from '../scenario-checks';
@@ -30,6 +31,8 @@ function present(stored: StoredScenario, problems?: unknown[]) {
   return { ...stored.scenario, ...stored, ...(problems ? { problems } : {}) };
 }
 
+const locationOf = (id: string) => `/api/scenarios/${encodeURIComponent(id)}`;
+
 /** The list entry: everything but the document, plus what the list shows about it. */
 function summary(stored: StoredScenario) {
   const { scenario, ...rest } = stored;
@@ -40,6 +43,15 @@ function summary(stored: StoredScenario) {
 /**
  * @example app.use('/api/scenarios', scenariosRouter(ctx));
  */
+/**
+ * Where a trigger's field is in the document (`nodes[0].config.cron`), so that the editor can put a
+ * publish refusal on the node and field it is about.
+ */
+function triggerField(scenario: Scenario, type: string, field: string): string {
+  const at = scenario.nodes.findIndex((n) => n.type === type && !n.disabled);
+  return at < 0 ? `${type}.${field}` : `nodes[${at}].config.${field}`;
+}
+
 export function scenariosRouter(ctx: ServiceContext): Router {
   const router = Router();
   const { store, registry } = ctx;
@@ -65,7 +77,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
     const stored = await store.saveScenario(scenario);
     problems.remember(stored, scenario, found);
     await triggersChanged(ctx, stored.id);
-    res.status(201).location(`/api/scenarios/${encodeURIComponent(stored.id)}`).json(present(stored, found));
+    res.status(201).location(locationOf(stored.id)).json(present(stored, found));
   });
 
   router.get('/:id', async (req, res) => {
@@ -75,9 +87,12 @@ export function scenariosRouter(ctx: ServiceContext): Router {
 
   router.put('/:id', async (req, res) => {
     const { scenario, problems: found } = checkDraft(req.body, registry, req.params.id);
+    // PUT to an id nobody has (or one deleted) creates the scenario, and says so as POST does.
+    const created = !(await store.getScenario(scenario.id));
     const stored = await store.saveScenario(scenario);
     problems.remember(stored, scenario, found);
     await triggersChanged(ctx, stored.id);
+    if (created) res.status(201).location(locationOf(stored.id));
     res.json(present(stored, found));
   });
 
@@ -112,7 +127,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
       const owner = ctx.webhooks.owner(hook.path, stored.id);
       if (owner) {
         throw new ApiError(409, 'conflict', `Webhook path "${hook.path}" is already used by published scenario "${owner}"`, [
-          { path: 'trigger.webhook.path', message: `Taken by "${owner}"` },
+          { path: triggerField(scenario, 'trigger.webhook', 'path'), message: `Taken by "${owner}"` },
         ]);
       }
     }
@@ -121,7 +136,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
       if (schedule) nextFireTimes(schedule, 1);
     } catch (error) {
       // A cron the parser rejects must fail the publish, not the scheduler later.
-      throw new ApiError(422, 'schedule_invalid', (error as Error).message, [{ path: 'trigger.schedule.cron', message: (error as Error).message }]);
+      throw new ApiError(422, 'schedule_invalid', (error as Error).message, [{ path: triggerField(scenario, 'trigger.schedule', 'cron'), message: (error as Error).message }]);
     }
     const published = await store.publish(stored.id, version);
     await triggersChanged(ctx, stored.id);
@@ -150,7 +165,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
     try {
       next = nextFireTimes(schedule, query.count, query.from ? new Date(query.from) : new Date());
     } catch (error) {
-      throw new ApiError(422, 'schedule_invalid', (error as Error).message, [{ path: 'trigger.schedule.cron', message: (error as Error).message }]);
+      throw new ApiError(422, 'schedule_invalid', (error as Error).message, [{ path: triggerField(scenario, 'trigger.schedule', 'cron'), message: (error as Error).message }]);
     }
     res.json({
       scenarioId: stored.id,
