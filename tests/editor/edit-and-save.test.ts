@@ -90,6 +90,47 @@ describe('editing a scenario on the canvas', () => {
     expect(h.pageErrors).toEqual([]);
   });
 
+  it('keeps edits made while a save is on its way unsaved, and Ctrl+S with nothing changed saves nothing', async () => {
+    const raceId = `${id}-race`;
+    await h.api('POST', '/scenarios', {
+      format: 'switchyard/scenario@1', id: raceId, name: 'Save race',
+      nodes: [{ id: 'n1', type: 'trigger.manual', position: { x: 0, y: 0 } }, { id: 'n2', type: 'transform', position: { x: 300, y: 0 }, config: { expression: 'input' } }],
+      edges: [{ from: 'n1', to: 'n2' }],
+    });
+    const page = await h.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const puts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'PUT') puts.push(r.url()); });
+    await page.route(`**/api/scenarios/${raceId}`, async (route) => {
+      if (route.request().method() === 'PUT') await held;
+      await route.continue();
+    });
+    await page.goto(`${h.baseUrl}/scenarios/${raceId}`);
+    await waitForCanvas(page);
+    await page.click('.react-flow__node[data-id="n2"]');
+    await page.fill('#node-label', 'First edit');
+    await page.click('[data-testid="save"]');
+    // While the save is on its way, another edit.
+    await expect.poll(() => puts.length).toBe(1);
+    await page.fill('#node-label', 'Second edit');
+    release();
+    await expect.poll(() => page.locator('[data-testid="version-info"]').textContent()).toContain('v2');
+    expect((await h.api<{ scenario: { nodes: Array<{ id: string; label?: string }> } }>('GET', `/scenarios/${raceId}`)).scenario.nodes[1].label).toBe('First edit');
+    // The second edit is not in v2: Save still offers it.
+    expect(await page.isEnabled('[data-testid="save"]')).toBe(true);
+    await page.click('[data-testid="save"]');
+    await expect.poll(() => page.locator('[data-testid="version-info"]').textContent()).toContain('v3');
+    expect((await h.api<{ scenario: { nodes: Array<{ id: string; label?: string }> } }>('GET', `/scenarios/${raceId}`)).scenario.nodes[1].label).toBe('Second edit');
+    expect(await page.isEnabled('[data-testid="save"]')).toBe(false);
+
+    await page.click('.react-flow__pane', { position: { x: 40, y: 40 } });
+    await page.keyboard.press('Control+s');
+    await page.waitForTimeout(1000);
+    expect(puts).toHaveLength(2);
+    expect(h.pageErrors).toEqual([]);
+  });
+
   it('refuses a connection into the trigger and a second trigger', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${id}`);

@@ -76,7 +76,8 @@ function Editor({ scenarioId }: { scenarioId: string }) {
     'mod+v': () => paste(),
     'mod+d': duplicateSelection,
     'mod+a': selectAll,
-    'mod+s': () => void saveScenario(),
+    // As the Save button: nothing changed, nothing to save (a second identical version would only add noise).
+    'mod+s': () => { if (editorStore.get().dirty) void saveScenario(); },
     'mod+g': () => groupSelection(),
     delete: deleteSelection,
     backspace: deleteSelection,

@@ -18,7 +18,9 @@ export async function saveScenario(): Promise<boolean> {
   const doc = currentDocument();
   try {
     const stored = await api.saveScenario(doc);
-    editorStore.set({ dirty: false, version: stored.version, publishedVersion: stored.publishedVersion ?? undefined, serverProblems: [] });
+    // Edits made while the save was on its way are not in it: the scenario stays unsaved, so Save and the leave guard still offer them.
+    const editedMeanwhile = JSON.stringify(currentDocument()) !== JSON.stringify(doc);
+    editorStore.set({ dirty: editedMeanwhile, version: stored.version, publishedVersion: stored.publishedVersion ?? undefined, serverProblems: [] });
     // Saving a draft with problems is allowed; the server says which, and they show like the validator's.
     if (stored.problems?.length) editorStore.set({ serverProblems: issuesToProblems(stored.problems, doc) });
     notify(`Saved version ${stored.version}`);

@@ -31,7 +31,8 @@ export function VersionsPanel() {
           <span>
             <strong>v{v.version}</strong>
             {v.version === current ? <span className="tag">current</span> : null}
-            {v.version === published || v.published ? <span className="tag tag--ok">published</span> : null}
+            {/* The store knows the published version as of the last publish; the list may have been read just before it. */}
+            {(published !== undefined ? v.version === published : v.published) ? <span className="tag tag--ok">published</span> : null}
           </span>
           <span className="muted small">{v.createdAt ? new Date(v.createdAt).toLocaleString() : ''}</span>
           {v.version !== current ? <button onClick={() => void restore(v)}>Restore</button> : null}
