@@ -177,6 +177,31 @@ describe('running a scenario from the editor', () => {
     expect(posts).toEqual([]);
   });
 
+  it('asks for a slow run record one request at a time while it follows the run', async () => {
+    const page = await h.newPage();
+    // A run whose record is slow to read (a large one takes seconds) and whose live events do not come.
+    let inFlight = 0;
+    let most = 0;
+    let counting = false;
+    await page.route(/\/api\/runs\/[^/?]+(\/events)?$/, async (route) => {
+      if (route.request().url().endsWith('/events')) return route.abort();
+      if (!counting) return route.continue();
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await route.continue().finally(() => inFlight--);
+    });
+    await page.goto(`${h.baseUrl}/scenarios/${id}`);
+    await waitForCanvas(page);
+    await page.click('[data-testid="tab-runs"]');
+    await page.fill('#run-input', JSON.stringify({ userId: 'user-8' }));
+    counting = true;
+    await page.click('[data-testid="run-once"]');
+    await page.waitForTimeout(6_000);
+    expect(most).toBe(1);
+    await page.close();
+  });
+
   it('shows the failing node in red with its error', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${id}`);

@@ -68,15 +68,18 @@ export function useRunEvents(): void {
     source.onmessage = onMessage;
     for (const t of EVENT_TYPES) source.addEventListener(t, onMessage as EventListener);
     // The stream may fail (the run not visible yet when it opened) or miss the end; the record tells.
+    // One check at a time: a large run's record (megabytes, seconds to answer) piled up a request a second.
+    let checking = false;
     const check = setInterval(() => {
-      if (done) return;
+      if (done || checking) return;
+      checking = true;
       api.getRun(runId).then(
         (r) => {
           if (FINAL.has(r.status)) finish(r.status);
           else if (source.readyState === EventSource.CLOSED && !done) showRecord(r);
         },
         () => undefined,
-      );
+      ).finally(() => (checking = false));
     }, 1000);
     return () => {
       clearInterval(check);
