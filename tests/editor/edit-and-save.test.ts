@@ -25,6 +25,15 @@ async function canvasState(page: Page) {
   }));
 }
 
+/** Stores a scenario of a trigger and a transform (n1 → n2). */
+function postTriggerAndTransform(scenarioId: string, name: string) {
+  return h.api('POST', '/scenarios', {
+    format: 'switchyard/scenario@1', id: scenarioId, name,
+    nodes: [{ id: 'n1', type: 'trigger.manual', position: { x: 0, y: 0 } }, { id: 'n2', type: 'transform', position: { x: 300, y: 0 }, config: { expression: 'input' } }],
+    edges: [{ from: 'n1', to: 'n2' }],
+  });
+}
+
 describe('editing a scenario on the canvas', () => {
   it('drags, connects, configures, saves, reloads, and undoes/redoes through each state', async () => {
     await h.api('POST', '/scenarios', {
@@ -92,11 +101,7 @@ describe('editing a scenario on the canvas', () => {
 
   it('keeps edits made while a save is on its way unsaved, and Ctrl+S with nothing changed saves nothing', async () => {
     const raceId = `${id}-race`;
-    await h.api('POST', '/scenarios', {
-      format: 'switchyard/scenario@1', id: raceId, name: 'Save race',
-      nodes: [{ id: 'n1', type: 'trigger.manual', position: { x: 0, y: 0 } }, { id: 'n2', type: 'transform', position: { x: 300, y: 0 }, config: { expression: 'input' } }],
-      edges: [{ from: 'n1', to: 'n2' }],
-    });
+    await postTriggerAndTransform(raceId, 'Save race');
     const page = await h.newPage();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
@@ -128,6 +133,32 @@ describe('editing a scenario on the canvas', () => {
     await page.keyboard.press('Control+s');
     await page.waitForTimeout(1000);
     expect(puts).toHaveLength(2);
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  it("asks before the browser's Back leaves unsaved changes, and stays when told to", async () => {
+    const backId = `${id}-back`;
+    await postTriggerAndTransform(backId, 'Back test');
+    const asked: string[] = [];
+    let answer = false;
+    const page = await h.newPage({ onDialog: async (d) => { asked.push(d.message()); await (answer ? d.accept() : d.dismiss()); } });
+    await page.goto(h.baseUrl);
+    await page.click(`[data-testid="scenario-list"] a[href="/scenarios/${backId}"]`);
+    await waitForCanvas(page);
+    await page.click('.react-flow__node[data-id="n2"]');
+    await page.fill('#node-label', 'Not saved yet');
+
+    await page.goBack();
+    await expect.poll(() => asked).toEqual(['This scenario has unsaved changes. Leave without saving?']);
+    // Told to stay: the scenario, its address and the edit are all still there.
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/scenarios/${backId}`);
+    expect(await page.inputValue('#node-label')).toBe('Not saved yet');
+    expect(await page.locator('[data-testid="scenario-list"]').count()).toBe(0);
+
+    answer = true;
+    await page.goBack();
+    await page.waitForSelector('[data-testid="scenario-list"]');
+    expect(asked).toHaveLength(2);
     expect(h.pageErrors).toEqual([]);
   });
 
