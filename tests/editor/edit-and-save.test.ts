@@ -162,12 +162,15 @@ describe('editing a scenario on the canvas', () => {
     expect(h.pageErrors).toEqual([]);
   });
 
-  it('refuses a connection into the trigger and a second trigger', async () => {
+  it('refuses a connection into the trigger, the same connection twice and a second trigger, saying why', async () => {
     const page = await h.newPage();
     await page.goto(`${h.baseUrl}/scenarios/${id}`);
     await waitForCanvas(page);
+    // Refused with its reason: into the trigger (which would also close a cycle), and the same connection twice.
     await connectHandles(page, { node: 'n2', handle: 'right' }, { node: 'n1', handle: 'left' });
-    await page.waitForTimeout(200);
+    await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toMatch(/trigger|cycle/);
+    await connectHandles(page, { node: 'n1', handle: 'right' }, { node: 'n2', handle: 'left' });
+    await expect.poll(() => page.locator('[data-testid="notice"]').textContent()).toContain('n1 is already connected to n2 from that output');
     expect(await page.locator('.react-flow__edge').count()).toBe(1);
     const pane = (await page.locator('.react-flow__pane').boundingBox())!;
     await dragFromPalette(page, 'trigger.manual', { x: pane.x + pane.width / 2, y: pane.y + pane.height - 120 });

@@ -49,7 +49,7 @@ describe('a group that shares its id with a node', () => {
 
 describe('the same connection twice', () => {
   it('is an error: its target would run twice for each bundle', () => {
-    const twice = { ...doc, groups: [], nodes: doc.nodes.map(({ group: _g, ...n }) => n), edges: [...doc.edges, { from: 'start', to: 'review' }] } as Scenario;
+    const twice = { ...doc, groups: [], nodes: doc.nodes.map(({ group: _g, ...n }) => n), edges: [...doc.edges, { from: 'start', to: 'review', fromHandle: 'bottom' }] } as Scenario;
     const problems = validateScenario(twice, registry).problems.filter((p) => p.severity === 'error');
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['edges[2]: Same connection as edges[0] (start → review): its target would run twice for each bundle']);
   });

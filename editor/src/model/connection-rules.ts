@@ -1,8 +1,10 @@
 /**
  * What may be connected on the canvas, the same rules the validator applies:
- * no cycles, nothing into a trigger but a start circle, no edge to itself.
+ * no cycles, nothing into a trigger but a start circle, no edge to itself,
+ * not the same connection twice.
  */
 import { reachableFrom, adjacency } from '../../../engine/scenario/graph';
+import { HANDLE_SIDES } from '../../../engine/scenario/schema';
 import type { Catalog } from './catalog';
 
 export interface ConnectionCheck {
@@ -14,13 +16,18 @@ export interface ConnectionCheck {
  * @example checkConnection({ source: 'a', target: 'b' }, nodes, edges, catalog).ok
  */
 export function checkConnection(
-  connection: { source: string; target: string },
+  connection: { source: string; target: string; sourceHandle?: string | null },
   nodes: ReadonlyArray<{ id: string; type?: string; data: unknown }>,
-  edges: ReadonlyArray<{ source: string; target: string }>,
+  edges: ReadonlyArray<{ source: string; target: string; sourceHandle?: string | null }>,
   catalog: Catalog,
 ): ConnectionCheck {
   const { source, target } = connection;
   if (source === target) return { ok: false, reason: 'A node cannot connect to itself' };
+  // The same output into the same node twice would run that node twice for every bundle.
+  const port = (handle: string | null | undefined) => (!handle || (HANDLE_SIDES as readonly string[]).includes(handle) ? 'out' : handle);
+  if (edges.some((e) => e.source === source && e.target === target && port(e.sourceHandle) === port(connection.sourceHandle))) {
+    return { ok: false, reason: `${source} is already connected to ${target} from that output` };
+  }
   const typeOf = (id: string) => {
     const node = nodes.find((n) => n.id === id);
     return node?.type === 'step' ? (node.data as { step: { type: string } }).step.type : undefined;

@@ -5,14 +5,14 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import {
   Background, Controls, MiniMap, ReactFlow, MarkerType, useStore as useFlowStore,
-  type Connection, type Edge, type EdgeTypes, type IsValidConnection, type NodeTypes,
+  type Connection, type Edge, type EdgeTypes, type IsValidConnection, type NodeTypes, type OnConnectEnd,
 } from '@xyflow/react';
 import { useStore } from '../../hooks/use-store';
 import { useZoomedOut } from '../../hooks/use-zoomed-out';
 import { checkConnection } from '../../model/connection-rules';
 import { isGroup, type FlowEdge, type FlowNode } from '../../model/flow';
 import { catalogStore } from '../../store/catalog-store';
-import { editorStore } from '../../store/editor-store';
+import { editorStore, notify } from '../../store/editor-store';
 import { connect, dropEstimatedHandles, onEdgesChange, onNodeDragStart, onNodesChange } from '../../store/graph-actions';
 import { runStore } from '../../store/run-store';
 import { EdgeOverview } from './EdgeOverview';
@@ -86,7 +86,21 @@ export function Canvas() {
   const isValidConnection = useCallback<IsValidConnection<FlowEdge>>(
     (c: FlowEdge | Connection) => {
       const s = editorStore.get();
-      return checkConnection({ source: c.source, target: c.target }, s.nodes, s.edges, catalog).ok;
+      return checkConnection({ source: c.source, target: c.target, sourceHandle: c.sourceHandle }, s.nodes, s.edges, catalog).ok;
+    },
+    [catalog],
+  );
+  // React Flow refuses a drop on a handle the rules above reject without a word; say why, as a refused second trigger does.
+  const explainRefusal = useCallback<OnConnectEnd>(
+    (_event, state) => {
+      if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+      const fromTarget = state.fromHandle?.type === 'target';
+      const source = fromTarget ? state.toNode.id : state.fromNode.id;
+      const target = fromTarget ? state.fromNode.id : state.toNode.id;
+      const sourceHandle = fromTarget ? state.toHandle?.id : state.fromHandle?.id;
+      const s = editorStore.get();
+      const check = checkConnection({ source, target, sourceHandle }, s.nodes, s.edges, catalog);
+      if (!check.ok) notify(check.reason ?? 'That connection is not allowed', 'error');
     },
     [catalog],
   );
@@ -108,6 +122,7 @@ export function Canvas() {
       onNodesChange={onNodesChange}
       onEdgesChange={onEdgesChange}
       onConnect={connect}
+      onConnectEnd={explainRefusal}
       onNodeDragStart={onNodeDragStart}
       onEdgeDoubleClick={(_e, edge: Edge) => editorStore.set({ editingEdgeId: edge.id })}
       isValidConnection={isValidConnection}
