@@ -71,11 +71,14 @@ describe('scenario ⇄ canvas', () => {
 
 describe('connection rules', () => {
   const { nodes, edges } = scenarioToFlow(small, catalog);
-  it('refuses cycles, edges into the trigger (but from a start circle) and self-loops', () => {
+  it('refuses cycles, edges into the trigger (but from a start circle), self-loops and the same connection twice', () => {
     expect(checkConnection({ source: 'n4', target: 'n2' }, nodes, edges, catalog)).toMatchObject({ ok: false, reason: 'Only a start circle may lead into the trigger' });
     expect(checkConnection({ source: 'n4', target: 'n3' }, nodes, edges, catalog).reason).toMatch(/cycle/);
     expect(checkConnection({ source: 'n4', target: 'n4' }, nodes, edges, catalog).ok).toBe(false);
-    expect(checkConnection({ source: 'n1', target: 'n2' }, nodes, edges, catalog).ok).toBe(true);
+    // The start circle may lead into the trigger — once: n1 → n2 is drawn already.
+    const withoutStart = edges.filter((e) => !(e.source === 'n1' && e.target === 'n2'));
+    expect(checkConnection({ source: 'n1', target: 'n2' }, nodes, withoutStart, catalog).ok).toBe(true);
+    expect(checkConnection({ source: 'n1', target: 'n2', sourceHandle: 'bottom' }, nodes, edges, catalog)).toMatchObject({ ok: false, reason: 'n1 is already connected to n2 from that output' });
     expect(checkConnection({ source: 'n2', target: 'n4' }, nodes, edges, catalog).ok).toBe(true);
   });
 });

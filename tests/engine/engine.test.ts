@@ -223,9 +223,10 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(final!.status).toBe('succeeded');
     expect(final!.output).toBe('done');
     // Watchers see the delay end when it does, not only its start: the editor turns the node green then.
-    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`)).toEqual(['t succeeded', 'd waiting', 'd succeeded', 'after succeeded']);
-    expect(finished[2]).toMatchObject({ port: 'out', bundles: 1 });
-    expect(finished[2].durationMs).toBeGreaterThanOrEqual(350);
+    // (Only what follows the wait is asserted: over Redis, the watch may start after the first steps' events.)
+    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`).slice(-2)).toEqual(['d succeeded', 'after succeeded']);
+    expect(finished.at(-2)).toMatchObject({ port: 'out', bundles: 1 });
+    expect(finished.at(-2)!.durationMs).toBeGreaterThanOrEqual(350);
   });
 
   it('an approval waits for a named reviewer and routes on the decision', async () => {
@@ -244,8 +245,8 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(final!.output).toBe('activated by ana');
     expect(stepsOf(final, 'ok')[0].output).toMatchObject({ decision: 'approved', by: 'ana', comment: 'fine' });
     // The decision ends the approval's step for watchers too, on the port it took.
-    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`)).toEqual(['t succeeded', 'ok waiting', 'ok succeeded', 'go succeeded']);
-    expect(finished[2]).toMatchObject({ port: 'approved', bundles: 1 });
+    await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`).slice(-2)).toEqual(['ok succeeded', 'go succeeded']);
+    expect(finished.at(-2)).toMatchObject({ port: 'approved', bundles: 1 });
   });
 
   it('cancels a waiting run', async () => {
