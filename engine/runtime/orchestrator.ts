@@ -21,7 +21,7 @@ import type { RunJob, SegmentOutcome } from './queue-driver';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import { runRecordOf } from './record';
 import { redactor } from './redact';
-import type { RunEvent, RunEventBus, RunHistory } from './types';
+import type { RunEvent, RunEventBus, RunHistory, StepStatus } from './types';
 import { FINAL_RUN_STATUSES } from './types';
 
 export interface CompiledVersion {
@@ -219,15 +219,11 @@ export class RunOrchestrator {
     const base = { runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: token.id, nodeId: token.nodeId, at: new Date().toISOString() };
     const nodeType = run.compiled.nodes.get(token.nodeId)!.type.type;
     if (event.type === 'STEP.SUCCEEDED') {
-      const durationMs = Date.parse(event.finishedAt) - Date.parse(event.startedAt);
-      this.publish({ type: 'step.finished', ...base, status: event.status ?? 'succeeded', bundles: event.outputs.length, port: event.outputs[0]?.port, durationMs });
-      this.deps.onStep?.(nodeType, event.status ?? 'succeeded', durationMs);
+      this.finished(base, nodeType, event.status ?? 'succeeded', { bundles: event.outputs.length, port: event.outputs[0]?.port }, event);
     } else if (event.type === 'STEP.FAILED') {
-      const durationMs = Date.parse(event.finishedAt) - Date.parse(event.startedAt);
       const step = ctx.steps.find((s) => s.id === token.id);
       const status = event.retryAt !== undefined ? 'failed' : (step?.status ?? 'failed');
-      this.publish({ type: 'step.finished', ...base, status, bundles: 0, error: event.error.message, durationMs });
-      this.deps.onStep?.(nodeType, status, durationMs);
+      this.finished(base, nodeType, status, { bundles: 0, error: event.error.message }, event);
     } else if (event.type === 'STEP.WAIT') {
       this.publish({ type: 'step.finished', ...base, status: 'waiting', bundles: 0, durationMs: 0 });
     }
@@ -242,9 +238,20 @@ export class RunOrchestrator {
     const ctx = run.actor.context;
     const step = ctx.steps.findLast((s) => s.id === tokenId);
     if (!step?.finishedAt) return;
-    const durationMs = Date.parse(step.finishedAt) - Date.parse(step.startedAt);
-    const at = new Date().toISOString();
-    this.publish({ type: 'step.finished', runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: step.id, nodeId: step.nodeId, status: step.status, bundles: 1, port: step.port, durationMs, at });
-    this.deps.onStep?.(run.compiled.nodes.get(step.nodeId)!.type.type, step.status, durationMs);
+    const base = { runId: ctx.runId, scenarioId: ctx.scenarioId, stepId: step.id, nodeId: step.nodeId, at: new Date().toISOString() };
+    this.finished(base, run.compiled.nodes.get(step.nodeId)!.type.type, step.status, { bundles: 1, port: step.port }, { startedAt: step.startedAt, finishedAt: step.finishedAt });
+  }
+
+  /** A step's end, to watchers (`step.finished`) and to the step metrics. */
+  private finished(
+    base: { runId: string; scenarioId: string; stepId: string; nodeId: string; at: string },
+    nodeType: string,
+    status: StepStatus,
+    outcome: { bundles: number; port?: string; error?: string },
+    times: { startedAt: string; finishedAt: string },
+  ): void {
+    const durationMs = Date.parse(times.finishedAt) - Date.parse(times.startedAt);
+    this.publish({ type: 'step.finished', ...base, status, ...outcome, durationMs });
+    this.deps.onStep?.(nodeType, status, durationMs);
   }
 }

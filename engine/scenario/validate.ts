@@ -200,9 +200,7 @@ function graphProblems(graph: ReadableGraph, registry: NodeRegistry): Problem[] 
   const connections = new Map<string, number>();
   graph.edges.forEach((edge, i) => {
     if (!edge) return;
-    // A side handle (`right`, `bottom`) is where the default output is drawn, not another output.
-    const port = edge.fromHandle === undefined || (HANDLE_SIDES as readonly string[]).includes(edge.fromHandle) ? 'out' : edge.fromHandle;
-    const connection = JSON.stringify([edge.from, port, edge.to, edge.label ?? null, edge.when ?? null]);
+    const connection = JSON.stringify([edge.from, edgePort(edge.fromHandle), edge.to, edge.label ?? null, edge.when ?? null]);
     const first = connections.get(connection);
     if (first !== undefined) problems.push({ path: `edges[${i}]`, message: `Same connection as edges[${first}] (${edge.from} → ${edge.to}): its target would run twice for each bundle`, severity: 'error', code: 'duplicate-edge' });
     else connections.set(connection, i);

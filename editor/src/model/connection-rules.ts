@@ -4,7 +4,7 @@
  * not the same connection twice.
  */
 import { reachableFrom, adjacency } from '../../../engine/scenario/graph';
-import { HANDLE_SIDES } from '../../../engine/scenario/schema';
+import { edgePort } from '../../../engine/scenario/validate';
 import type { Catalog } from './catalog';
 
 export interface ConnectionCheck {
@@ -24,8 +24,8 @@ export function checkConnection(
   const { source, target } = connection;
   if (source === target) return { ok: false, reason: 'A node cannot connect to itself' };
   // The same output into the same node twice would run that node twice for every bundle.
-  const port = (handle: string | null | undefined) => (!handle || (HANDLE_SIDES as readonly string[]).includes(handle) ? 'out' : handle);
-  if (edges.some((e) => e.source === source && e.target === target && port(e.sourceHandle) === port(connection.sourceHandle))) {
+  const port = edgePort(connection.sourceHandle ?? undefined);
+  if (edges.some((e) => e.source === source && e.target === target && edgePort(e.sourceHandle ?? undefined) === port)) {
     return { ok: false, reason: `${source} is already connected to ${target} from that output` };
   }
   const typeOf = (id: string) => {
