@@ -13,8 +13,7 @@ const id = z
   .max(200, 'At most 200 characters')
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/, 'Use letters, digits, and _ . : - (no spaces)');
 
-/** Layout sides of the seed diagram; other handle names are output ports (`error`, `approved`, …). */
-export const HANDLE_SIDES = ['left', 'right', 'top', 'bottom'] as const;
+export { HANDLE_SIDES } from './ports';
 
 export const retrySchema = z.strictObject({
   attempts: z.number().int().min(1).max(100),

@@ -11,7 +11,8 @@ import { adjacency, findCycles, reachableFrom } from './graph';
 import { formatPath } from './path';
 import { readableGraph, type ReadableGraph } from './readable-graph';
 import { routeConditionFromLabel } from './route-label';
-import { HANDLE_SIDES, scenarioSchema, type Scenario, type ScenarioEdge, type ScenarioNode } from './schema';
+import { DEFAULT_PORT, ERROR_PORT, edgePort } from './ports';
+import { scenarioSchema, type Scenario, type ScenarioEdge, type ScenarioNode } from './schema';
 import { isTimeZone } from './time-zone';
 
 export type Severity = 'error' | 'warning';
@@ -35,15 +36,7 @@ export interface ValidationResult {
   problems: Problem[];
 }
 
-/** Ports every node has besides its declared outputs. */
-export const DEFAULT_PORT = 'out';
-export const ERROR_PORT = 'error';
-
-/** The output port an edge leaves from: a named handle, or the default one for layout sides. */
-export function edgePort(fromHandle: string | undefined): string {
-  if (!fromHandle || (HANDLE_SIDES as readonly string[]).includes(fromHandle)) return DEFAULT_PORT;
-  return fromHandle;
-}
+export { DEFAULT_PORT, ERROR_PORT, edgePort } from './ports';
 
 function expressionProblem(path: string, source: string, nodeId?: string): Problem | undefined {
   const error = checkExpression(source);

@@ -37,9 +37,18 @@ describe('the scenario list', () => {
   it('creates, renames, duplicates and deletes scenarios', async () => {
     // Dialogs are answered by each step below, not accepted blindly.
     const page = await h.newPage({ onDialog: async () => undefined });
+    const refused: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`);
+    });
     await page.goto(h.baseUrl);
     await page.waitForSelector('[data-testid="scenario-list"]');
     expect(await rows(page)).toEqual([]);
+    // The tab's icon is served (the browser asked for a missing /favicon.ico before, a 404 in every console).
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const served = await page.request.get(new URL(icon!, h.baseUrl).href);
+    expect([served.status(), served.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(refused).toEqual([]);
 
     // Create: the name given becomes the id; the new scenario opens with its trigger.
     const asked = await clickAndAnswer(page, 'button:has-text("New scenario")', (d) => d.accept('Weekly churn review'));

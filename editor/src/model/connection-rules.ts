@@ -4,7 +4,7 @@
  * not the same connection twice.
  */
 import { reachableFrom, adjacency } from '../../../engine/scenario/graph';
-import { edgePort } from '../../../engine/scenario/validate';
+import { edgePort } from '../../../engine/scenario/ports';
 import type { Catalog } from './catalog';
 
 export interface ConnectionCheck {
