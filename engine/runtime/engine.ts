@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { NodeRegistry } from '../../nodes/registry';
 import { createHttpClient, type GuardedHttpClient } from '../http';
 import type { Scenario } from '../scenario/schema';
+import { reviewerRefusal } from './approval-reviewers';
 import { compileScenario } from './compile';
 import { BullmqQueueDriver, redisConnection } from './drivers/bullmq-queue';
 import { checkRedisSettings } from './drivers/redis-health';
@@ -25,6 +26,7 @@ import { RunOrchestrator, type CompiledVersion } from './orchestrator';
 import type { QueueDriver, SegmentProcessor } from './queue-driver';
 import { redactRecord, runRecordOf } from './record';
 import { redactor } from './redact';
+import { RunRefusal } from './refusal';
 import { segmentFailureLogger } from './segment-failure-log';
 import type { RunCommand, RunStateStore } from './run-state-store';
 import type { RunEventBus, RunHistory, RunRecord, ScenarioSource, SecretSource, StartRunRequest } from './types';
@@ -349,13 +351,15 @@ export class Engine {
     return this.waitForRun(runId, 10_000, { untilFinal: true });
   }
 
-  /** Records a reviewer's decision on a waiting approval. */
+  /** Records a reviewer's decision on a waiting approval; only a reviewer the approval names may decide it (403). */
   async decide(runId: string, nodeId: string, decision: { decision: 'approved' | 'rejected'; by: string; comment?: string }): Promise<RunRecord | undefined> {
     const run = await this.getRun(runId);
     if (!run) return undefined;
     if (!run.waits.some((w) => w.kind === 'approval' && w.nodeId === nodeId)) {
       throw Object.assign(new Error(`Run ${runId} is not waiting for an approval at node "${nodeId}"`), { status: 409, code: 'not_waiting' });
     }
+    const refusal = reviewerRefusal(run, nodeId, decision.by);
+    if (refusal) throw refusal;
     await this.command(runId, { type: 'decide', nodeId, ...decision, at: new Date().toISOString() });
     const before = run.steps.length;
     return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
@@ -384,10 +388,18 @@ export class Engine {
     return this.waitForRun(runId, 10_000, { changed: (r) => r.steps.length > before });
   }
 
-  /** Starts a new run with the same scenario version and input. */
+  /** Starts a new run with the same scenario version and input, of a run that has finished (409 otherwise). */
   async retry(runId: string, options: { version?: number } = {}): Promise<string> {
     const run = await this.getRun(runId);
     if (!run) throw Object.assign(new Error(`Run ${runId} not found`), { status: 404, code: 'not_found' });
+    // A retry is a fresh copy of a run that has ended; of a live one it would run two copies side by side.
+    if (!FINAL_RUN_STATUSES.has(run.status)) {
+      throw new RunRefusal(
+        409,
+        'not_finished',
+        `Cannot retry the run: run ${run.id} is ${run.status}; only a finished run (succeeded, failed, incomplete or cancelled) can be retried — cancel it first to start it over`,
+      );
+    }
     return this.startRun({ scenarioId: run.scenarioId, version: options.version ?? run.version, input: run.input, trigger: 'retry', parentRunId: runId });
   }
 

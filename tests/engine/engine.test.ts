@@ -239,11 +239,19 @@ describe.each(DRIVERS)('engine on the %s driver', (driver) => {
     expect(record!.status).toBe('waiting');
     expect(record!.waits[0]).toMatchObject({ kind: 'approval', reviewers: ['planner'] });
     await expect(engine.decide(runId, 'nope', { decision: 'approved', by: 'x' })).rejects.toThrow(/not waiting/);
-    await engine.decide(runId, 'ok', { decision: 'approved', by: 'ana', comment: 'fine' });
+    // In process as over HTTP: only a named reviewer decides, and a live run is not retried beside itself.
+    await expect(engine.decide(runId, 'ok', { decision: 'approved', by: 'ana' })).rejects.toMatchObject({
+      status: 403,
+      code: 'not_a_reviewer',
+      message: 'Only planner may decide the approval at "ok"; "ana" is not one of its reviewers',
+    });
+    await expect(engine.retry(runId)).rejects.toMatchObject({ status: 409, code: 'not_finished' });
+    expect((await engine.getRun(runId))!.status).toBe('waiting');
+    await engine.decide(runId, 'ok', { decision: 'approved', by: 'Planner', comment: 'fine' });
     const final = await engine.waitForRun(runId, 10_000, { untilFinal: true });
     expect(final!.status).toBe('succeeded');
-    expect(final!.output).toBe('activated by ana');
-    expect(stepsOf(final, 'ok')[0].output).toMatchObject({ decision: 'approved', by: 'ana', comment: 'fine' });
+    expect(final!.output).toBe('activated by Planner');
+    expect(stepsOf(final, 'ok')[0].output).toMatchObject({ decision: 'approved', by: 'Planner', comment: 'fine' });
     // The decision ends the approval's step for watchers too, on the port it took.
     await expect.poll(() => finished.map((e) => `${e.nodeId} ${e.status}`).slice(-2)).toEqual(['ok succeeded', 'go succeeded']);
     expect(finished.at(-2)).toMatchObject({ port: 'approved', bundles: 1 });

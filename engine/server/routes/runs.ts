@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { RunRecord } from '../../runtime/types';
 import { FINAL_RUN_STATUSES } from '../../runtime/types';
-import { assertReviewer } from '../approval-reviewers';
+import { RunRefusal } from '../../runtime/refusal';
 import type { ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
 import { assertRunnable } from '../scenario-checks';
@@ -32,12 +32,18 @@ const decisionBody = z.object({
   comment: z.string().max(5000).optional(),
 });
 
-/** Engine refusals carry an HTTP `status` and a `code` (resuming a finished run: 409 not_incomplete); anything else is a 500. */
+/**
+ * Engine refusals carry an HTTP `status` and a `code` (resuming a finished run: 409 not_incomplete); anything else is a 500.
+ * A `RunRefusal`'s message is whole and its issues point into the request's `body`.
+ */
 async function engineCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (error instanceof ApiError) throw error;
+    if (error instanceof RunRefusal) {
+      throw new ApiError(error.status, error.code, error.message, error.issues.map((i) => ({ path: `body.${i.path}`, message: i.message })));
+    }
     const { message, status, code } = error as Error & { status?: number; code?: string };
     if (typeof status === 'number' && status >= 400 && status < 500) throw new ApiError(status, code ?? 'conflict', `Cannot ${what}: ${message}`);
     throw error;
@@ -90,11 +96,7 @@ export function runsRouter(ctx: ServiceContext): Router {
   });
 
   router.post('/runs/:id/retry', async (req, res) => {
-    const run = await findRun(req.params.id);
-    // A retry is a fresh copy of a run that has ended; of a live one it would run two copies side by side.
-    if (!FINAL_RUN_STATUSES.has(run.status)) {
-      throw new ApiError(409, 'not_finished', `Cannot retry the run: run ${run.id} is ${run.status}; only a finished run (succeeded, failed, incomplete or cancelled) can be retried — cancel it first to start it over`);
-    }
+    await findRun(req.params.id);
     const runId = await engineCall('retry the run', () => engine.retry(req.params.id));
     res.status(202).location(`/api/runs/${runId}`).json({ runId });
   });
@@ -111,9 +113,8 @@ export function runsRouter(ctx: ServiceContext): Router {
   });
 
   router.post('/runs/:id/approvals/:nodeId', async (req, res) => {
-    const run = await findRun(req.params.id);
+    await findRun(req.params.id);
     const decision = parseOr400(decisionBody, req.body, 'body');
-    assertReviewer(run, req.params.nodeId, decision.by);
     res.json(await engineCall(`decide the approval at "${req.params.nodeId}"`, () => engine.decide(req.params.id, req.params.nodeId, decision)));
   });
 
