@@ -2,7 +2,9 @@
  * The `switchyard` command line: serve, worker, run, validate, import,
  * export, nodes. Exit codes: 0 success, 1 a run that did not succeed or an
  * internal failure, 2 invalid input (a scenario with problems, a file that is
- * missing or does not parse, bad arguments) — reported in one line, see errors.ts.
+ * missing or does not parse, bad arguments), 3 a Redis or PostgreSQL that
+ * `serve` or `worker` cannot reach at start-up — 2 and 3 are reported in one
+ * line, see errors.ts.
  */
 import { parseArgs } from 'node:util';
 import { createRegistry, type NodeRegistry } from '../../nodes';
@@ -138,7 +140,7 @@ async function cmdImport(file: string | undefined): Promise<number> {
 async function cmdExport(file: string | undefined, format: string | undefined): Promise<number> {
   if (!file) throw new UsageError('export needs a file');
   if (format !== 'diagram') throw new UsageError('export supports --format diagram');
-  const { exportDiagram } = await import('../import');
+  const { DiagramExportError, exportDiagram } = await import('../import');
   const result = validateScenario(await readJson(file), await cliRegistry());
   if (!result.scenario) {
     console.error(formatProblems(result.problems).replace(/^/gm, `${file}: `));
@@ -148,8 +150,8 @@ async function cmdExport(file: string | undefined, format: string | undefined): 
   try {
     text = exportDiagram(result.scenario);
   } catch (error) {
-    // The exporter refuses, with a plain Error, what the notation cannot write (a node id with a "."); a TypeError is a bug.
-    if (error instanceof Error && error.constructor === Error) throw new UsageError(`${file}: ${error.message}`, error);
+    // What the notation cannot write (a node id with a ".") is named at its path; the file name completes it.
+    if (error instanceof DiagramExportError) throw new UsageError(`${file}: ${error.message}`, error);
     throw error;
   }
   process.stdout.write(`${text}\n`);

@@ -11,8 +11,10 @@ import { createRegistry } from '../../nodes';
 import { Engine } from '../runtime/engine';
 import { loadSecretKey } from '../secrets/key';
 import { SecretVault } from '../secrets/vault';
+import { warnAboutVarOverrides } from '../server/var-override-warnings';
 import { openStore } from '../store';
 import { UsageError } from './errors';
+import { checkServices } from './service-check';
 import { sharedStoreProblem } from './shared-store';
 
 function onShutdown(close: () => Promise<void>, logger: pino.Logger): void {
@@ -43,6 +45,8 @@ export async function runProcess(command: 'serve' | 'worker', args: { port?: str
   }
   const refused = sharedStoreProblem(command, env);
   if (refused) throw new UsageError(refused);
+  // Before anything connects for real: BullMQ's connection would retry an unreachable Redis forever.
+  await checkServices(command, { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined });
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   const concurrency = args.concurrency ? Number(args.concurrency) : env.SWITCHYARD_CONCURRENCY ? Number(env.SWITCHYARD_CONCURRENCY) : undefined;
   if (command === 'serve') {
@@ -67,6 +71,8 @@ export async function runProcess(command: 'serve' | 'worker', args: { port?: str
   const dataDir = path.resolve(env.SWITCHYARD_DATA_DIR ?? '.switchyard');
   const registry = await createRegistry(env.SWITCHYARD_NODES);
   const store = await openStore({ databaseUrl: env.DATABASE_URL || undefined, dataDir });
+  // This worker's own environment is what its runs read: say at once which overrides will not.
+  await warnAboutVarOverrides(store, env, logger);
   const secretKey = await loadSecretKey({ keyText: env.SWITCHYARD_SECRET_KEY, dataDir });
   const engine = await Engine.create({
     registry,

@@ -78,6 +78,7 @@ function passThrough(document: unknown, options: ImportOptions): ImportResult {
 }
 
 export { exportDiagram } from './diagram/export';
+export { DiagramExportError } from './diagram/export-error';
 export { importDiagram } from './diagram/import';
 export { parseDiagram } from './diagram/parse';
 export { importBlueprint } from './make/blueprint';

@@ -10,8 +10,13 @@ const PREFIX = 'SWITCHYARD_VAR_';
 /** An override whose text does not read as the type of the var it replaces. */
 export class VarOverrideError extends Error {
   constructor(
+    /** The environment variable, `SWITCHYARD_VAR_MULT`. */
     readonly variable: string,
     message: string,
+    /** The var it overrides, as a path in the scenario: `settings.vars.MULT`. */
+    readonly setting: string,
+    /** What the text should have read as: `a number`, `a JSON array`, … */
+    readonly expected: string,
   ) {
     super(`${variable}: ${message}`);
     this.name = 'VarOverrideError';
@@ -38,7 +43,8 @@ function kindOf(value: unknown): 'number' | 'boolean' | 'array' | 'object' | 'st
 export function overriddenVar(name: string, text: string, current: unknown): unknown {
   const kind = kindOf(current);
   if (kind === 'string') return text;
-  const refuse = (what: string) => new VarOverrideError(`${PREFIX}${name}`, `${JSON.stringify(text)} is not ${what}, as settings.vars.${name} is`);
+  const setting = `settings.vars.${name}`;
+  const refuse = (what: string) => new VarOverrideError(`${PREFIX}${name}`, `${JSON.stringify(text)} is not ${what}, as ${setting} is`, setting, what);
   if (kind === 'number') {
     // Number('') and Number(' ') are 0: an empty override is a mistake, not zero.
     const value = text.trim() === '' ? NaN : Number(text);
@@ -76,4 +82,26 @@ export function varsWithOverrides(vars: Record<string, unknown>, env: NodeJS.Pro
     Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return result;
+}
+
+/**
+ * Every `SWITCHYARD_VAR_<NAME>` of `env` that does not read as the type of its var in `vars`, without
+ * stopping at the first: what `serve` and `worker` warn about at start-up, for each stored scenario,
+ * rather than letting its runs find out one request at a time.
+ *
+ * @example varOverrideProblems({ MULT: 2 }, { SWITCHYARD_VAR_MULT: 'abc' })[0].message // → 'SWITCHYARD_VAR_MULT: "abc" is not a number, as settings.vars.MULT is'
+ */
+export function varOverrideProblems(vars: Record<string, unknown>, env: NodeJS.ProcessEnv): VarOverrideError[] {
+  const problems: VarOverrideError[] = [];
+  for (const [key, text] of Object.entries(env)) {
+    if (!key.startsWith(PREFIX) || text === undefined) continue;
+    const name = key.slice(PREFIX.length);
+    try {
+      overriddenVar(name, text, Object.hasOwn(vars, name) ? vars[name] : undefined);
+    } catch (error) {
+      if (!(error instanceof VarOverrideError)) throw error;
+      problems.push(error);
+    }
+  }
+  return problems;
 }

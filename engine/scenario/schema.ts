@@ -70,7 +70,13 @@ export const settingsSchema = z.looseObject({
 export const scenarioSchema = z.looseObject({
   format: z.literal(SCENARIO_FORMAT, { error: `format must be "${SCENARIO_FORMAT}"` }),
   id,
-  name: z.string().min(1, 'Name is required').max(300),
+  // Spaces alone are no name: the editor's list, the run history and `switchyard run` would show nothing.
+  // Refined, not trimmed, so a name with surrounding spaces is stored as written.
+  name: z
+    .string()
+    .min(1, 'Name is required')
+    .max(300)
+    .refine((name) => name === '' || name.trim() !== '', 'Name is required: it is only spaces'),
   description: z.string().optional(),
   settings: settingsSchema.optional(),
   groups: z.array(groupSchema).optional(),

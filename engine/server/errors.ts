@@ -7,6 +7,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type pino from 'pino';
 import { z } from 'zod';
+import { VarOverrideError } from '../runtime/var-overrides';
 import { InvalidCursorError } from '../store/cursor';
 import { NotFoundError } from '../store/store';
 
@@ -70,6 +71,22 @@ function fromParserError(error: { type?: string; status?: number; message?: stri
 }
 
 /**
+ * A `SWITCHYARD_VAR_<NAME>` of this server's environment that does not read as the type of the var it
+ * overrides: no run of the scenario can start until an operator fixes it (the environment is read once,
+ * at start). 503, as for secrets without a key: the server is misconfigured, the request is sound — a
+ * webhook sender retries a 5xx rather than dropping the event, and it shows in the operator's 5xx alerts.
+ * Not a bare 500 "Internal server error": the message names the variable and the type it must read as.
+ */
+function varOverrideRefusal(error: VarOverrideError): ApiError {
+  return new ApiError(
+    503,
+    'var_override_invalid',
+    `Cannot run the scenario: ${error.message}. ${error.variable} is set in the server's environment; set it to ${error.expected} or unset it, and restart the server`,
+    [{ path: error.setting, message: error.message, variable: error.variable, expected: error.expected }],
+  );
+}
+
+/**
  * @example app.use(errorHandler(logger));
  */
 export function errorHandler(logger?: pino.Logger): ErrorRequestHandler {
@@ -77,6 +94,7 @@ export function errorHandler(logger?: pino.Logger): ErrorRequestHandler {
     let api: ApiError;
     if (error instanceof ApiError) api = error;
     else if (error instanceof NotFoundError) api = new ApiError(404, 'not_found', error.message);
+    else if (error instanceof VarOverrideError) api = varOverrideRefusal(error);
     else if (error instanceof InvalidCursorError) api = new ApiError(400, error.code, error.message, [{ path: 'query.cursor', message: error.message }]);
     else api = fromParserError(error) ?? new ApiError(500, 'internal', 'Internal server error');
     if (api.status >= 500) logger?.error({ err: error, method: req.method, path: req.path }, 'request failed');

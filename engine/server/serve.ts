@@ -17,6 +17,7 @@ import { loadSecretKey } from '../secrets/key';
 import { SecretVault } from '../secrets/vault';
 import { openStore, retentionFromEnv, startPruner, type Store } from '../store';
 import { createServer, type SwitchyardServer } from './create-server';
+import { warnAboutVarOverrides } from './var-override-warnings';
 
 export interface ServiceOptions {
   /** 0 picks a free port. */
@@ -42,6 +43,8 @@ export interface ServiceOptions {
   apiToken?: string;
   registry?: NodeRegistry;
   logger?: pino.Logger;
+  /** Where `SWITCHYARD_VAR_<NAME>` overrides come from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningService {
@@ -140,6 +143,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       redisUrl: options.redisUrl,
       queuePrefix: options.queuePrefix,
       logger,
+      env: options.env,
       // Embedded mode keeps parked runs (delays, approvals, incomplete) in the store across restarts.
       parking: options.redisUrl ? undefined : store,
     });
@@ -147,6 +151,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     if (options.worker ?? !options.redisUrl) await engine.startWorker({ concurrency: options.concurrency });
 
     if (options.examplesDir !== false) await loadExamples(store, registry, options.examplesDir ?? 'examples', logger);
+    await warnAboutVarOverrides(store, options.env ?? process.env, logger);
 
     const scheduler = createScheduler({ engine, redisUrl: options.redisUrl, queuePrefix: options.queuePrefix, logger });
     closers.push(() => scheduler.close());
@@ -160,6 +165,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       scheduler,
       extraQueues: scheduler instanceof BullmqScheduler ? [scheduler.queue] : [],
       logger,
+      env: options.env,
       apiToken: options.apiToken,
       editorDir: options.serveEditor === false ? false : (options.editorDir ?? 'dist/editor'),
     });

@@ -88,7 +88,7 @@ describe('switchyard CLI', () => {
     expect(result.stdout).toContain('error at x: no stock for A-1');
   });
 
-  it('reports a missing or unparsable file, a bad diagram and a bad option in one line with exit 2, no stack', async () => {
+  it('reports a missing or unparsable file, a bad diagram, prose that is no diagram, an id export cannot write and a bad option in one line with exit 2, no stack', async () => {
     const hello = path.join(dir, 'hello.json');
     const readme = await readFile('README.md', 'utf8');
     await writeFile(hello, /cat > hello\.json <<'JSON'\n([\s\S]*?)\nJSON/.exec(readme)![1]);
@@ -102,8 +102,15 @@ describe('switchyard CLI', () => {
       nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'sc.ore', type: 'transform', config: { expression: '1' } }],
       edges: [{ from: 't', to: 'sc.ore' }],
     });
+    const prose = path.join(dir, 'letter.txt');
+    await writeFile(prose, 'Dear team,\nplease review the Q3 numbers.\n');
     const missing = path.join(dir, 'nonexist.json');
     const cases: Array<[string[], string]> = [
+      [
+        ['import', prose],
+        `${prose}: Nothing to import: found 2 lines of prose (starting "Dear team,") and no diagram node; expected a Switchyard scenario or a Make blueprint (JSON), ` +
+          'a workflow record ("_kind": "Workflow"), or a text diagram with node lines such as n1: circle label:"Start"',
+      ],
       [['import', blueprint], `${blueprint}: line 1, column 42: Invalid JSON: Expected double-quoted property name`],
       [['import', diagram], `${diagram}: line 3, column 20: Expected "]" at end of line`],
       [['import', v2], `${v2}: format: Unsupported scenario format "switchyard/scenario@2" (expected "switchyard/scenario@1")`],
@@ -111,7 +118,7 @@ describe('switchyard CLI', () => {
       [['import', dir], `${dir}: is a directory, not a file`],
       [['run', hello, '--input', missing], `${missing}: no such file`],
       [['run', hello, '--input'], "Option '--input <value>' argument missing (see switchyard --help)"],
-      [['export', dotted, '--format', 'diagram'], `${dotted}: Node id "sc.ore" cannot be written in the diagram notation: use letters, digits, _ and - only`],
+      [['export', dotted, '--format', 'diagram'], `${dotted}: nodes[1].id: Node id "sc.ore" cannot be written in the diagram notation: use letters, digits, _ and - only`],
     ];
     const results = await Promise.all(cases.map(async ([args]) => ({ args, ...(await switchyard(args)) })));
     expect(results).toEqual(cases.map(([args, line]) => ({ args, code: 2, stdout: '', stderr: `${line}\n` })));

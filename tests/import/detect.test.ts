@@ -43,6 +43,15 @@ describe('importDocument', () => {
     await expect(importDocument('{"hello": 1}')).rejects.toThrow(/Unrecognised JSON/);
   });
 
+  it('refuses prose that is neither JSON, a workflow record nor a diagram, as the use-case seed (004) is', async () => {
+    const error = (await importDocument(seed('004')).catch((e: unknown) => e)) as ImportError;
+    expect(error).toBeInstanceOf(ImportError);
+    expect(error.message).toMatch(/^Nothing to import: found \d+ lines of prose \(starting "# Use Case 01: /);
+    // The seeds that are a diagram and a workflow record in prose still import.
+    expect((await importDocument(seed('002'))).scenario.nodes).toHaveLength(20);
+    expect((await importDocument(seed('000'))).scenario.nodes.length).toBeGreaterThan(1);
+  });
+
   it('uses the id option and the file name', async () => {
     expect((await importDocument(blueprint('filter-gate.json'), { id: 'gate' })).scenario.id).toBe('gate');
     expect((await importDocument('a: rectangle label:"A"', { filename: 'my flow.txt' })).scenario.id).toBe('my-flow');

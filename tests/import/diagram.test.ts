@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportDiagram } from '../../engine/import/diagram/export';
+import { DiagramExportError } from '../../engine/import/diagram/export-error';
 import { guessRouterSubject } from '../../engine/import/diagram/infer';
 import { importDiagram } from '../../engine/import/diagram/import';
 import { parseDiagram } from '../../engine/import/diagram/parse';
@@ -169,6 +170,65 @@ describe('text diagram syntax errors', () => {
     expect(error.message).toMatch(message);
     expect({ line: error.line, column: error.column }).toEqual({ line, column });
     expect(error.message).toMatch(new RegExp(`^line ${line}, column ${column}: `));
+  });
+});
+
+describe('text that is not a diagram', () => {
+  const refusal = async (text: string) => (await importDiagram(text).then(() => undefined, (error: unknown) => error)) as ImportError;
+
+  it('refuses prose instead of importing a lone manual trigger, saying what it found and what it expected', async () => {
+    const error = await refusal('Dear team,\nplease review the Q3 segmentation numbers before Friday.\n\nThanks, Ana\n');
+    expect(error).toBeInstanceOf(ImportError);
+    expect(error.message).toBe(
+      'Nothing to import: found 3 lines of prose (starting "Dear team,") and no diagram node; expected a Switchyard scenario or a Make blueprint (JSON), ' +
+        'a workflow record ("_kind": "Workflow"), or a text diagram with node lines such as n1: circle label:"Start"',
+    );
+  });
+
+  it('names groups without nodes, blank text, and the line of a node whose shape it does not know', async () => {
+    expect((await refusal('Empty\nG { # Nothing yet\n}\n')).message).toMatch(/^Nothing to import: found group "G" with no node in it; expected /);
+    expect((await refusal('\n  \n')).message).toMatch(/^Nothing to import: found only blank lines; expected /);
+    const shape = await refusal('Orders\nn1: square label:"Receive order"\n');
+    expect({ line: shape.line, column: shape.column, message: shape.message }).toEqual({
+      line: 2,
+      column: 5,
+      message: 'line 2, column 5: Unknown shape "square" (expected circle, rectangle, diamond)',
+    });
+  });
+
+  it('still imports a diagram of a single node, and prose around a diagram stays its description', async () => {
+    expect((await importDiagram('a: rectangle label:"A"')).scenario.nodes.map((n) => n.id)).toEqual(['trigger', 'a']);
+    const { scenario } = await importDiagram('Orders\nSome words first.\nG {\ns: circle label:"Start"\n}\nSome words after.');
+    expect(scenario.description).toBe('Some words first.\nSome words after.');
+  });
+});
+
+describe('text diagram export refusals', () => {
+  const base: Scenario = {
+    format: 'switchyard/scenario@1',
+    id: 'x',
+    name: 'X',
+    nodes: [{ id: 't', type: 'trigger.manual' }, { id: 'ok', type: 'transform', config: { expression: '1' } }],
+    edges: [{ from: 't', to: 'ok' }],
+  };
+  const refusal = (scenario: Scenario) => {
+    try {
+      exportDiagram(scenario);
+    } catch (error) {
+      return error as DiagramExportError;
+    }
+    throw new Error('expected the export to refuse');
+  };
+
+  it.each([
+    [{ ...base, nodes: [base.nodes[0], { id: 'sc.ore', type: 'transform' }], edges: [{ from: 't', to: 'sc.ore' }] }, 'nodes[1].id', 'Node id "sc.ore"'],
+    [{ ...base, groups: [{ id: 'ok' }, { id: '9lives' }] }, 'groups[1].id', 'Group id "9lives"'],
+    [{ ...base, edges: [{ from: 't', to: 'ok', toHandle: 'in put' }] }, 'edges[0].toHandle', 'Handle of the edge t → ok "in put"'],
+  ] as Array<[Scenario, string, string]>)('names what the notation cannot write, at its path (%#)', (scenario, path, what) => {
+    const error = refusal(scenario);
+    expect(error).toBeInstanceOf(DiagramExportError);
+    expect(error.path).toBe(path);
+    expect(error.message).toMatch(new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}: ${what} cannot be written in the diagram notation: use letters, digits, _ and - only`));
   });
 });
 

@@ -6,7 +6,7 @@ import type { Scenario } from '../../engine/scenario/schema';
 export const SEEDS = '/work/shared/seeds';
 export const BLUEPRINTS = '/work/shared/fixtures/make-blueprints';
 
-export function seed(name: '000' | '002'): string {
+export function seed(name: '000' | '002' | '004'): string {
   const file = readdirSync(SEEDS).find((f) => f.startsWith(`${name}_`))!;
   return readFileSync(path.join(SEEDS, file), 'utf8');
 }

@@ -247,6 +247,15 @@ describe('service routes', () => {
     expect(broken.status).toBe(400);
     expect(expectErrorShape(broken.body).code).toBe('import_failed');
   });
+
+  it('refuses prose that is no diagram with 400, as switchyard import does, instead of a lone trigger', async () => {
+    const res = await svc.api('/api/import?filename=letter.txt', { raw: 'Dear team,\nplease review the Q3 numbers.\n', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(400);
+    const error = expectErrorShape(res.body);
+    expect(error.code).toBe('import_failed');
+    expect(error.message).toMatch(/^Nothing to import: found 2 lines of prose \(starting "Dear team,"\) and no diagram node; expected a Switchyard scenario/);
+    expect(error.issues).toEqual([{ path: 'body', message: error.message }]);
+  });
 });
 
 describe('API token', () => {

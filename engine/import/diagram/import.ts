@@ -10,6 +10,7 @@ import { scenarioId, uniqueId } from '../ids';
 import { layoutScenario } from '../layout';
 import type { ImportNote, ImportOptions, ImportResult } from '../types';
 import { guessRouterSubject, httpMethodOf, inferNodeTypes } from './infer';
+import { assertDiagram } from './no-diagram';
 import { parseDiagram, type DiagramNode } from './parse';
 
 const TRIGGER_TYPES = new Set(['trigger.manual', 'trigger.webhook', 'trigger.schedule']);
@@ -23,6 +24,8 @@ const TRIGGER_TYPES = new Set(['trigger.manual', 'trigger.webhook', 'trigger.sch
  */
 export async function importDiagram(text: string, options: ImportOptions = {}): Promise<ImportResult> {
   const doc = parseDiagram(text);
+  // Prose alone would come out as a lone manual trigger: refused, saying what was expected.
+  assertDiagram(doc, text);
   const notes: ImportNote[] = [];
   const name = doc.header[0]?.trim() || 'Imported diagram';
   const description = [...doc.header.slice(1), ...doc.trailing].join('\n').trim();
