@@ -270,6 +270,19 @@ export class Engine {
   }
 
   /**
+   * Whether the run history holds the run as it stands — so a reader may take it from there (a
+   * few columns of it, even) instead of restoring it: true when nothing happened to the run since its
+   * last checkpoint, which always follows a history write, or its live state is gone; false while a
+   * segment is under way, and without a history store. A run nobody knows reads true: the history
+   * then answers that it has none either.
+   *
+   * @example if (await engine.historyIsCurrent(runId)) overview = await store.getRunOverview(runId);
+   */
+  async historyIsCurrent(runId: string): Promise<boolean> {
+    return Boolean(this.options.history) && (await this.state.isAtCheckpoint(runId));
+  }
+
+  /**
    * Resolves when the run is final or waits for a person (an approval; not
    * with `untilFinal`), or with its current record after `timeoutMs`. Delays
    * and retries are waited through: they end by themselves.

@@ -152,7 +152,9 @@ export class RunOrchestrator {
     // (or cancelled) incomplete run is not: its history and its run.finished are written again when it ends.
     const wasFinal = FINAL_RUN_STATUSES.has(statusAtStart) && statusOf(ctx()) === statusAtStart;
     if (ctx().version !== run.version) {
-      // Resumed on a newer version: go on in a fresh segment compiled from it.
+      // Resumed on a newer version: go on in a fresh segment compiled from it. History first, as before every
+      // checkpoint: readers take a run at its checkpoint from the history (RunStateStore.isAtCheckpoint).
+      await this.deps.history?.saveRun(runRecordOf(ctx()), redactor(services.secrets));
       await state.checkpoint(runId, () => run.actor.persisted(), false);
       run.actor.stop();
       return { continueAt: Date.now() };

@@ -38,6 +38,18 @@ export function runRecordOf(ctx: RunContext): RunRecord {
 }
 
 /**
+ * Where a step is in a run's steps (or their summaries): at `index` when given and it is that step,
+ * else the last with that id — a step kept incomplete (`broken`) and resumed after a fix runs again
+ * under its id. -1 when there is none.
+ *
+ * @example stepPosition(record.steps, 's4') // → 5
+ */
+export function stepPosition(steps: ReadonlyArray<{ id: string }>, stepId: string, index?: number): number {
+  if (index !== undefined) return steps[index]?.id === stepId ? index : -1;
+  return steps.findLastIndex((s) => s.id === stepId);
+}
+
+/**
  * What a step holds of the world — input, output, error, note — redacted. Its ids and timestamps are
  * the engine's own and stay as they are, whatever a short secret (a "2026") happens to match.
  */

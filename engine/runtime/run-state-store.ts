@@ -52,6 +52,13 @@ export interface RunStateStore {
    * {@link FINISHED_SNAPSHOT} for a final run.
    */
   checkpoint(runId: string, snapshot: () => object, final: boolean): Promise<void>;
+  /**
+   * Whether the run's state is its last checkpoint with nothing logged since — or nothing is held for
+   * it at all (never started, or expired). Every checkpoint follows a write of the run's history, so
+   * then the history is as current as this state, and a reader can take the run from there. Cheap: it
+   * reads neither the snapshot nor the log, only whether there is a log.
+   */
+  isAtCheckpoint(runId: string): Promise<boolean>;
   pushCommand(runId: string, command: RunCommand): Promise<void>;
   /** Removes and returns the pending commands. */
   takeCommands(runId: string): Promise<RunCommand[]>;

@@ -63,6 +63,31 @@ export interface RunRecord {
   parentRunId?: string;
 }
 
+/**
+ * A step without its bundles: what a run's overview lists for each step. A step's input and output
+ * can be megabytes each (a customer data set); the overview says how large they are and how many
+ * bundles went in and out, and `GET /api/runs/:id/steps/:stepId` gives the step in full.
+ */
+export interface StepSummary extends Omit<StepRecord, 'input' | 'output'> {
+  /** 1: a step is one node processing one bundle (0 only for a step recorded without an input). */
+  bundlesIn: number;
+  /** 0 without an output; an array output counts its items (an iterator's bundles); any other output is one. */
+  bundlesOut: number;
+  /** Bytes of the input's JSON text (UTF-8), as the full record writes it; 0 without an input. */
+  inputBytes: number;
+  /** Bytes of the output's JSON text (UTF-8); 0 without an output. */
+  outputBytes: number;
+}
+
+/**
+ * The run record with each step summarised (`GET /api/runs/:id?steps=summary`): everything of the
+ * record but the steps' bundles and the run's `output` (the output of its last succeeded step, which
+ * may be as large as any step's — read that step for it).
+ */
+export interface RunOverview extends Omit<RunRecord, 'steps' | 'output'> {
+  steps: StepSummary[];
+}
+
 /** Live events, as the SSE endpoints stream them. */
 export type RunEvent =
   | { type: 'run.started'; runId: string; scenarioId: string; at: string }

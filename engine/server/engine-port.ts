@@ -15,6 +15,8 @@ export interface ServiceEngine {
   readonly events: RunEventBus;
   startRun(req: StartRunRequest): Promise<string>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Whether the store's record of the run is as current as the run itself (nothing has happened since it was written). */
+  historyIsCurrent(runId: string): Promise<boolean>;
   waitForRun(runId: string, timeoutMs: number): Promise<RunRecord | undefined>;
   cancel(runId: string): Promise<RunRecord | undefined>;
   retry(runId: string): Promise<string>;

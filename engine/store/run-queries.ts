@@ -1,14 +1,25 @@
 /**
  * Run history in SQL: upserting a run with its steps in one round of
- * statements, reading it back in the shape the CLI prints, and paging the
- * run list newest first.
+ * statements, reading it back in the shape the CLI prints — whole, as an
+ * overview without the steps' bundles, or one step — and paging the run
+ * list newest first.
  */
 import type { Redactor } from '../runtime/redact';
-import type { RunRecord, RunStatus, StepRecord } from '../runtime/types';
-import { redactStep, redactWait, runOutputOf } from '../runtime/record';
+import type { RunOverview, RunRecord, RunStatus, StepRecord } from '../runtime/types';
+import { redactWait, runOutputOf, stepPosition } from '../runtime/record';
+import { summarizeRun } from '../runtime/step-summary';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { SqlClient, SqlQueryable } from './sql-client';
 import type { RunListQuery, RunPage, RunSummary } from './store';
+import {
+  stepFromStored,
+  stepsFromStored,
+  storedSteps,
+  summariesFromStored,
+  type StepColumns,
+  type StoredStep,
+  type StoredSummary,
+} from './stored-steps';
 
 interface RunRow {
   id: string;
@@ -25,6 +36,8 @@ interface RunRow {
   duration_ms: number | null;
   /** Since migration 3; null on runs written before it, whose steps are rows of `run_steps`. */
   steps?: StoredStep[] | null;
+  /** Since migration 4; null on runs written before it, whose overview is made from their steps. */
+  step_summaries?: StoredSummary[] | null;
   step_count?: number;
 }
 
@@ -46,7 +59,7 @@ interface StepRow {
 const iso = (d: Date | string) => new Date(d).toISOString();
 const ms = (value: number | undefined) => (value === undefined ? null : Math.round(value));
 
-/** Runs per INSERT: 13 parameters each, well under PostgreSQL's 65,535 per statement. */
+/** Runs per INSERT: 14 parameters each, well under PostgreSQL's 65,535 per statement. */
 const RUNS_PER_STATEMENT = 500;
 
 /**
@@ -62,69 +75,14 @@ function stored<T>(value: T, redact: Redactor | undefined, worldData: (value: T,
 const storedOrNull = (value: unknown, redact: Redactor | undefined) =>
   value === undefined || value === null ? null : stored(value, redact, (v, scrub) => scrub(v));
 
-/** A step as stored: `inputOf` / `outputOf` name the earlier step whose output the input / output is. */
-type StoredStep = StepRecord & { inputOf?: number; outputOf?: number };
-
-const isBundle = (value: unknown): value is object => value !== null && typeof value === 'object';
-
-/**
- * A step's input is the very object an earlier step output — in a flow each
- * step gets its predecessor's bundle, and a node that passes its bundle on
- * outputs it again — so the stored steps name that step instead of writing
- * the bundle twice: the seed scenario's steps are 14–15 KB of JSON with the
- * bundles repeated and 7.5–8 KB without, and writing them was the largest single
- * cost on the embedded server's thread (docs/performance.md, fix 25). By
- * identity, not by equal content: what is left out would have been written
- * as the same text. {@link stepsFromStored} puts the bundles back.
- */
-function sharingBundles(steps: StepRecord[]): StoredStep[] {
-  const producedBy = new Map<object, number>();
-  return steps.map((step, index) => {
-    const inputOf = isBundle(step.input) ? producedBy.get(step.input) : undefined;
-    let outputOf: number | undefined;
-    if (isBundle(step.output)) {
-      outputOf = producedBy.get(step.output);
-      if (outputOf === undefined) producedBy.set(step.output, index);
-    }
-    if (inputOf === undefined && outputOf === undefined) return step;
-    // `null` holds the key's place, so the step reads back with its keys in the order it was written.
-    const shared: StoredStep = { ...step };
-    if (inputOf !== undefined) {
-      shared.input = null;
-      shared.inputOf = inputOf;
-    }
-    if (outputOf !== undefined) {
-      shared.output = null;
-      shared.outputOf = outputOf;
-    }
-    return shared;
-  });
-}
-
-/** The steps as the engine recorded them, shared bundles filled in again (rows written before fix 25 share none). */
-function stepsFromStored(stored: StoredStep[]): StepRecord[] {
-  // In order: a reference is always to an earlier step, whose output is already filled in.
-  for (const step of stored) {
-    if (step.inputOf !== undefined) {
-      step.input = stored[step.inputOf]?.output;
-      delete step.inputOf;
-    }
-    if (step.outputOf !== undefined) {
-      step.output = stored[step.outputOf]?.output;
-      delete step.outputOf;
-    }
-  }
-  return stored;
-}
-
-const storedSteps = (steps: StepRecord[], redact: Redactor | undefined) =>
-  stored(sharingBundles(steps), redact, (all, scrub) => all.map((s) => redactStep(s, scrub)));
-
 const storedWaits = (waits: RunRecord['waits'], redact: Redactor | undefined) =>
   stored(waits, redact, (all, scrub) => all.map((w) => redactWait(w, scrub)));
 
-/** The columns of a run's row, each with its type and how it is read off the record: one list, so they cannot drift apart. */
-const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord, redact: Redactor | undefined) => unknown]> = [
+/**
+ * The columns of a run's row, each with its type and how it is read off the record (the two step columns
+ * off the steps' texts, made once per run): one list, so they cannot drift apart.
+ */
+const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord, redact: Redactor | undefined, steps: StepColumns) => unknown]> = [
   ['id', 'text', (r) => r.id],
   ['scenario_id', 'text', (r) => r.scenarioId],
   ['version', 'integer', (r) => r.version],
@@ -137,7 +95,8 @@ const RUN_FIELDS: Array<[column: string, type: string, value: (run: RunRecord, r
   ['started_at', 'timestamptz', (r) => r.startedAt],
   ['finished_at', 'timestamptz', (r) => r.finishedAt ?? null],
   ['duration_ms', 'integer', (r) => ms(r.durationMs)],
-  ['steps', 'json', (r, redact) => storedSteps(r.steps, redact)],
+  ['steps', 'json', (_r, _redact, steps) => steps.steps],
+  ['step_summaries', 'json', (_r, _redact, steps) => steps.summaries],
 ];
 
 /** A run to write, with the redactor for its JSON when the engine left that to the store. */
@@ -162,12 +121,16 @@ export async function saveRuns(client: SqlClient, given: Array<RunRecord | RunTo
   const runs = [...new Map(given.map((g) => ('run' in g ? g : { run: g })).map((g) => [g.run.id, g])).values()];
   const write = async (db: SqlQueryable, chunk: RunToSave[]) => {
     const params: unknown[] = [];
-    const tuples = chunk.map(({ run, redact }) => `(${RUN_FIELDS.map(([, type, value]) => `$${params.push(value(run, redact))}::${type}`).join(', ')}, now())`);
+    const tuples = chunk.map(({ run, redact }) => {
+      const steps = storedSteps(run.steps, redact);
+      return `(${RUN_FIELDS.map(([, type, value]) => `$${params.push(value(run, redact, steps))}::${type}`).join(', ')}, now())`;
+    });
     await db.query(
       `INSERT INTO runs (${RUN_FIELDS.map(([column]) => column).join(', ')}, updated_at) VALUES ${tuples.join(', ')}
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, trigger = EXCLUDED.trigger, parent_run_id = EXCLUDED.parent_run_id,
          input = EXCLUDED.input, error = EXCLUDED.error, waits = EXCLUDED.waits, version = EXCLUDED.version,
-         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, steps = EXCLUDED.steps, updated_at = now()`,
+         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, steps = EXCLUDED.steps,
+         step_summaries = EXCLUDED.step_summaries, updated_at = now()`,
       params,
     );
   };
@@ -224,10 +187,55 @@ export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | 
   return { ...runFromRow(row), output: runOutputOf(records), steps: records, waits: row.waits ?? [] };
 }
 
-/** Everything but the steps, which a page of runs does not show. */
-const SUMMARY_COLUMNS = RUN_FIELDS.filter(([column]) => column !== 'steps')
+/** Everything but the steps, which a page of runs does not show (nor their summaries). */
+const SUMMARY_COLUMNS = RUN_FIELDS.filter(([column]) => column !== 'steps' && column !== 'step_summaries')
   .map(([column]) => `r.${column}`)
   .join(', ');
+
+/**
+ * The run with a summary of each step instead of the steps (see `RunOverview`): the row's small columns
+ * and `step_summaries` only, never the `steps` text — a few kilobytes where the whole record of the
+ * segmentation review is 25 MB. A run written before migration 4 has no summaries: it is read whole and
+ * summarised, once, as it always cost.
+ *
+ * @example (await getRunOverview(db, runId))?.steps.map((s) => [s.nodeId, s.status, s.outputBytes])
+ */
+export async function getRunOverview(db: SqlQueryable, id: string): Promise<RunOverview | undefined> {
+  const [row] = await db.query<RunRow>(`SELECT ${SUMMARY_COLUMNS}, r.step_summaries FROM runs r WHERE r.id = $1`, [id]);
+  if (!row) return undefined;
+  if (!row.step_summaries) {
+    const run = await getRun(db, id);
+    return run && summarizeRun(run);
+  }
+  return { ...runFromRow(row), steps: summariesFromStored(row.step_summaries), waits: row.waits ?? [] };
+}
+
+/**
+ * One step of a run in full, input and output: `{ step }`, `{}` when the run has no such step (see
+ * `stepPosition` for `index`), undefined when there is no such run. Only that step and the outputs it
+ * shares are read off the row (the database still parses the steps' text to find them, but a few
+ * megabytes cross over instead of the whole record).
+ *
+ * @example (await getRunStep(db, runId, 's3'))?.step?.output
+ */
+export async function getRunStep(db: SqlQueryable, id: string, stepId: string, index?: number): Promise<{ step?: StepRecord } | undefined> {
+  const [row] = await db.query<{ step_summaries: StoredSummary[] | null }>('SELECT step_summaries FROM runs WHERE id = $1', [id]);
+  if (!row) return undefined;
+  if (!row.step_summaries) {
+    const steps = (await getRun(db, id))?.steps ?? [];
+    const at = stepPosition(steps, stepId, index);
+    return at < 0 ? {} : { step: steps[at] };
+  }
+  const at = stepPosition(row.step_summaries, stepId, index);
+  if (at < 0) return {};
+  const { inputOf, outputOf } = row.step_summaries[at];
+  const [found] = await db.query<{ step: StoredStep; shared_input: unknown; shared_output: unknown }>(
+    `SELECT steps -> $2::integer AS step, steps -> $3::integer -> 'output' AS shared_input, steps -> $4::integer -> 'output' AS shared_output
+     FROM runs WHERE id = $1`,
+    [id, at, inputOf ?? null, outputOf ?? null],
+  );
+  return found?.step ? { step: stepFromStored(found.step, found.shared_input, found.shared_output) } : {};
+}
 
 /** Newest first, filtered, one page; the cursor is the last item's sort key. */
 export async function listRuns(db: SqlQueryable, query: RunListQuery): Promise<RunPage> {
@@ -235,7 +243,8 @@ export async function listRuns(db: SqlQueryable, query: RunListQuery): Promise<R
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
   const rows = await db.query<RunRow>(
     `SELECT ${SUMMARY_COLUMNS},
-       COALESCE(json_array_length(r.steps), (SELECT count(*)::integer FROM run_steps s WHERE s.run_id = r.id)) AS step_count
+       -- Counted off the summaries where there are (migration 4): counting the steps' text parses all of it, megabytes a run.
+       COALESCE(json_array_length(r.step_summaries), json_array_length(r.steps), (SELECT count(*)::integer FROM run_steps s WHERE s.run_id = r.id)) AS step_count
      FROM runs r
      WHERE ($1::text IS NULL OR r.scenario_id = $1) AND ($2::text IS NULL OR r.status = $2)
        AND ($3::timestamptz IS NULL OR (r.started_at, r.id) < ($3::timestamptz, $4::text))

@@ -3,10 +3,10 @@
  * adapters in `sql-client.ts` are the only place the two differ.
  */
 import type { Redactor } from '../runtime/redact';
-import type { RunRecord } from '../runtime/types';
+import type { RunOverview, RunRecord, StepRecord } from '../runtime/types';
 import type { Scenario } from '../scenario/schema';
 import { FINAL_RUN_STATUSES } from '../runtime/types';
-import { getRun, listRuns } from './run-queries';
+import { getRun, getRunOverview, getRunStep, listRuns } from './run-queries';
 import { RunWriter, type RunWriterOptions } from './run-writer';
 import type { SqlClient } from './sql-client';
 import {
@@ -162,6 +162,14 @@ export class SqlStore implements Store {
 
   getRun(id: string): Promise<RunRecord | undefined> {
     return getRun(this.client, id);
+  }
+
+  getRunOverview(id: string): Promise<RunOverview | undefined> {
+    return getRunOverview(this.client, id);
+  }
+
+  getRunStep(id: string, stepId: string, index?: number): Promise<{ step?: StepRecord } | undefined> {
+    return getRunStep(this.client, id, stepId, index);
   }
 
   listRuns(query: RunListQuery): Promise<RunPage> {

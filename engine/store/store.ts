@@ -3,7 +3,7 @@
  * encrypted secrets, behind one interface with one SQL implementation that
  * runs on PostgreSQL (`DATABASE_URL`) and on embedded PGlite alike.
  */
-import type { RunHistory, RunRecord, RunStatus, ScenarioSource } from '../runtime/types';
+import type { RunHistory, RunOverview, RunRecord, RunStatus, ScenarioSource, StepRecord } from '../runtime/types';
 import type { Scenario } from '../scenario/schema';
 
 /** A scenario as the API returns it: its draft (latest version) plus publishing state. */
@@ -83,6 +83,13 @@ export interface Store extends ScenarioSource, RunHistory {
   listPublished(): Promise<PublishedScenario[]>;
 
   getRun(id: string): Promise<RunRecord | undefined>;
+  /** The run with a summary of each step instead of its bundles; reads none of the bundles. */
+  getRunOverview(id: string): Promise<RunOverview | undefined>;
+  /**
+   * One step in full: `{ step }`, `{}` when the run has no such step, undefined when there is no such run.
+   * `index` (its place in the run's steps) picks one of the steps sharing an id; else the last of them.
+   */
+  getRunStep(id: string, stepId: string, index?: number): Promise<{ step?: StepRecord } | undefined>;
   listRuns(query: RunListQuery): Promise<RunPage>;
 
   putArtifact(runId: string, artifact: Artifact): Promise<void>;

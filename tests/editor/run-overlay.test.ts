@@ -183,8 +183,8 @@ describe('running a scenario from the editor', () => {
     let inFlight = 0;
     let most = 0;
     let counting = false;
-    await page.route(/\/api\/runs\/[^/?]+(\/events)?$/, async (route) => {
-      if (route.request().url().endsWith('/events')) return route.abort();
+    await page.route(/\/api\/runs\/[^/?]+(\/events)?(\?[^/]*)?$/, async (route) => {
+      if (new URL(route.request().url()).pathname.endsWith('/events')) return route.abort();
       if (!counting) return route.continue();
       inFlight++;
       most = Math.max(most, inFlight);

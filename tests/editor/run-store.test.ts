@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { applyRunEvent, beginRun, runStore, showRecord } from '../../editor/src/store/run-store';
-import type { RunRecord } from '../../editor/src/api/types';
+import type { RunOverview } from '../../editor/src/api/types';
 
 const at = '2026-11-24T10:00:00.000Z';
 const later = '2026-11-24T10:05:00.000Z';
@@ -26,11 +26,13 @@ describe('the run overlay', () => {
       Object.fromEntries([...byNode].map(([nodeId, s]) => [nodeId, `${s.status} ×${s.operations}`]));
     expect(counted(runStore.get().byNode)).toEqual({ t: 'succeeded ×1', ok: 'succeeded ×1', go: 'succeeded ×1' });
 
-    const step = (nodeId: string, status: string, extra = {}) => ({ id: `${nodeId}-1`, nodeId, status, attempts: 1, input: {}, startedAt: at, ...extra });
+    // As the run's overview lists them: no bundles, their counts and sizes.
+    const step = (nodeId: string, status: string, extra = {}) => ({ id: `${nodeId}-1`, nodeId, status, attempts: 1, startedAt: at, bundlesIn: 1, bundlesOut: 0, inputBytes: 2, outputBytes: 0, ...extra });
+    const out = { bundlesOut: 1, outputBytes: 2 };
     const record = {
       id: 'r1', scenarioId: 's', version: 1, status: 'succeeded', input: {}, startedAt: at, waits: [],
-      steps: [step('t', 'succeeded', { output: {} }), step('ok', 'waiting'), step('ok', 'succeeded', { output: {}, port: 'approved', finishedAt: later }), step('go', 'succeeded', { output: {} })],
-    } as unknown as RunRecord;
+      steps: [step('t', 'succeeded', out), step('ok', 'waiting'), step('ok', 'succeeded', { ...out, port: 'approved', finishedAt: later }), step('go', 'succeeded', out)],
+    } as unknown as RunOverview;
     showRecord(record);
     expect(counted(runStore.get().byNode)).toEqual({ t: 'succeeded ×1', ok: 'succeeded ×1', go: 'succeeded ×1' });
   });

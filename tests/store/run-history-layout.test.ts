@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../engine/store/migrate';
 import { migrations } from '../../engine/store/migrations';
 import { pgliteThreadClient } from '../../engine/store/pglite-thread-client';
-import { getRun, listRuns, saveRuns } from '../../engine/store/run-queries';
+import { getRun, getRunOverview, getRunStep, listRuns, saveRuns } from '../../engine/store/run-queries';
 import type { SqlClient } from '../../engine/store/sql-client';
 import type { RunRecord } from '../../engine/runtime/types';
 
@@ -27,7 +27,7 @@ beforeAll(async () => {
        ('old-run', 's1', 0, 'hook', 'succeeded', 1, '{"userId":"u1"}', '{"userId":"u1"}', 'out', '2026-05-01T09:00:00Z', '2026-05-01T09:00:00.004Z', 4),
        ('old-run', 's2', 1, 'approve', 'waiting', 1, '{"userId":"u1"}', NULL, NULL, '2026-05-01T09:00:00.005Z', NULL, NULL)`,
   );
-  expect(await migrate(client)).toEqual([3]);
+  expect(await migrate(client)).toEqual([3, 4]);
 });
 
 afterAll(async () => {
@@ -45,6 +45,9 @@ describe('run history across migration 3', () => {
     expect(run?.output).toEqual({ userId: 'u1' });
     const page = await listRuns(client, { scenarioId: 'legacy' });
     expect(page.items.map((r) => [r.id, r.stepCount])).toEqual([['old-run', 2]]);
+    // Its overview and its steps one at a time are read off those rows as well.
+    expect((await getRunOverview(client, 'old-run'))?.steps.map((s) => [s.id, s.status, s.outputBytes])).toEqual([['s1', 'succeeded', 15], ['s2', 'waiting', 0]]);
+    expect((await getRunStep(client, 'old-run', 's1'))?.step?.output).toEqual({ userId: 'u1' });
   });
 
   it('takes the new layout when that run is saved again, and reads it back as saved', async () => {

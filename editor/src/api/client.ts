@@ -3,7 +3,7 @@
  * Errors become {@link ApiError} with the server's `issues`, so validation
  * problems from a 400 can be pinned on nodes like client-side ones.
  */
-import type { ApiIssue, ImportResult, RunRecord, ScenarioSummary, ScenarioVersion, StoredScenario, NodeTypeDescription, Scenario } from './types';
+import type { ApiIssue, ImportResult, RunOverview, RunRecord, ScenarioSummary, ScenarioVersion, StepRecord, StoredScenario, NodeTypeDescription, Scenario } from './types';
 
 /** An error answer of the API (`{ error: { code, message, issues } }`). */
 export class ApiError extends Error {
@@ -62,7 +62,13 @@ export const api = {
     const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]));
     return call<{ items: RunRecord[]; nextCursor?: string | null }>('GET', `/runs?${q}`);
   },
-  getRun: (id: string) => call<RunRecord>('GET', `/runs/${encodeURIComponent(id)}`),
+  /** The run with each step summarised, without the steps' input and output (`?steps=summary`): what following a run needs. */
+  getRunOverview: (id: string) => call<RunOverview>('GET', `/runs/${encodeURIComponent(id)}?steps=summary`),
+  /** One step in full; `index` (its place in the run's steps) tells apart the steps that share an id. */
+  getRunStep: (id: string, stepId: string, index: number) =>
+    call<StepRecord>('GET', `/runs/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}?index=${index}`),
+  /** Where the run's live events stream, its snapshot an overview. */
+  runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events?steps=summary`,
   /** Resumes an incomplete run from its broken node; `version` runs the rest with a fixed scenario version. */
   resumeRun: (id: string, version?: number) => call<RunRecord>('POST', `/runs/${encodeURIComponent(id)}/resume`, version ? { version } : {}),
   retryRun: (id: string) => call<{ runId: string } | RunRecord>('POST', `/runs/${encodeURIComponent(id)}/retry`, {}),

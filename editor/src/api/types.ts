@@ -1,9 +1,9 @@
 /** Shapes of the HTTP API as the editor reads them (DESIGN.md "Public interfaces"). */
 import type { Scenario } from '../../../engine/scenario/schema';
-import type { RunRecord, RunStatus, StepRecord } from '../../../engine/runtime/types';
+import type { RunOverview, RunRecord, RunStatus, StepRecord, StepSummary } from '../../../engine/runtime/types';
 import type { NodeTypeDescription } from '../../../nodes/registry';
 
-export type { Scenario, RunRecord, RunStatus, StepRecord, NodeTypeDescription };
+export type { Scenario, RunOverview, RunRecord, RunStatus, StepRecord, StepSummary, NodeTypeDescription };
 
 /** A stored scenario as `GET /api/scenarios/:id` answers: the store's facts and the document of its latest version. */
 export interface StoredScenario {

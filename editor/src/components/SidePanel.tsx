@@ -36,7 +36,8 @@ export function SidePanel() {
   const tabs: Array<[Tab, string]> = [['node', 'Inspector'], ['problems', `Problems${problemCount ? ` (${problemCount})` : ''}`], ['runs', 'Runs'], ['versions', 'Versions']];
   let body;
   if (tab === 'problems') body = <ProblemsList />;
-  else if (tab === 'runs') body = <RunPanel />;
+  // A node clicked on the canvas while a run is shown: its operations in that run, as Make shows a module's bundles.
+  else if (tab === 'runs') body = <RunPanel inspect={selected && !('source' in selected) && isStep(selected) ? selected.id : undefined} />;
   else if (tab === 'versions') body = <VersionsPanel />;
   else if (selected && 'source' in selected) body = <EdgePanel edge={selected} />;
   else if (selected && isStep(selected)) {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { api } from '../api/client';
-import type { RunRecord } from '../api/types';
+import type { RunOverview } from '../api/types';
 import { applyRunEvent, runStore, showRecord } from '../store/run-store';
 import { useStore } from './use-store';
 
@@ -9,7 +9,10 @@ const FINAL = new Set(['succeeded', 'failed', 'incomplete', 'cancelled', 'waitin
 
 /**
  * Follows the current run over server-sent events (`GET /api/runs/:id/events`)
- * and, when it ends or waits, loads the full record for the inspector.
+ * and, when it ends or waits, loads its overview for the inspector. Only ever
+ * the overview (`?steps=summary`), for the snapshot and every check too: the
+ * whole record of a run over a customer data set is 25 MB and seconds to
+ * answer; a step's input and output are fetched when someone opens it.
  *
  * @example useRunEvents(); // anywhere inside the scenario page
  */
@@ -18,20 +21,20 @@ export function useRunEvents(): void {
   const live = useStore(runStore, (s) => s.status === 'running' || s.status === 'queued');
   useEffect(() => {
     if (!runId || !live) return;
-    const source = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+    const source = new EventSource(api.runEventsUrl(runId));
     let done = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // The record may trail the final event by a moment (it is saved at the end of the segment):
     // fetch until it is final too, showing the event's status meanwhile.
     const load = (attempt: number, eventStatus?: string) => {
-      api.getRun(runId).then(
+      api.getRunOverview(runId).then(
         (record) => {
           if (runStore.get().runId !== runId) return;
           if (!FINAL.has(record.status) && attempt < 20) {
             timer = setTimeout(() => load(attempt + 1, eventStatus), 250);
             return;
           }
-          showRecord(FINAL.has(record.status) || !eventStatus ? record : { ...record, status: eventStatus as RunRecord['status'] });
+          showRecord(FINAL.has(record.status) || !eventStatus ? record : { ...record, status: eventStatus as RunOverview['status'] });
         },
         // Not found yet (the run is still being queued) or a network blip: try again shortly.
         () => attempt < 20 && (timer = setTimeout(() => load(attempt + 1, eventStatus), 250)),
@@ -52,7 +55,7 @@ export function useRunEvents(): void {
       }
       // The stream opens with a `snapshot` of the run record: what happened before we listened.
       if (msg.type === 'snapshot') {
-        const record = event as unknown as RunRecord;
+        const record = event as unknown as RunOverview;
         if (record.steps) showRecord(record);
         if (record.status && FINAL.has(record.status)) finish(record.status);
         else runStore.set({ status: record.status });
@@ -68,12 +71,12 @@ export function useRunEvents(): void {
     source.onmessage = onMessage;
     for (const t of EVENT_TYPES) source.addEventListener(t, onMessage as EventListener);
     // The stream may fail (the run not visible yet when it opened) or miss the end; the record tells.
-    // One check at a time: a large run's record (megabytes, seconds to answer) piled up a request a second.
+    // One check at a time: should the overview be slow to answer (a busy server), checks must not pile up.
     let checking = false;
     const check = setInterval(() => {
       if (done || checking) return;
       checking = true;
-      api.getRun(runId).then(
+      api.getRunOverview(runId).then(
         (r) => {
           if (FINAL.has(r.status)) finish(r.status);
           else if (source.readyState === EventSource.CLOSED && !done) showRecord(r);

@@ -1,8 +1,10 @@
 /**
  * The run shown over the canvas: live from server-sent events while it goes,
- * then the full record for the inspector.
+ * then its overview — every step without its input and output, which for a
+ * data set are megabytes — and the steps someone opened, fetched one at a
+ * time (`run-step-actions.ts`).
  */
-import type { RunRecord, RunStatus, StepRecord } from '../api/types';
+import type { RunOverview, RunStatus, StepRecord } from '../api/types';
 import { createStore } from './create-store';
 
 export interface NodeRunState {
@@ -18,22 +20,27 @@ export interface NodeRunState {
 export interface RunState {
   runId: string | undefined;
   status: RunStatus | undefined;
-  record: RunRecord | undefined;
+  /** The shown run's overview: status, waits, and each step's status, timings, bundle counts and sizes. */
+  record: RunOverview | undefined;
+  /** Steps of the shown run fetched in full, by their place in `record.steps` (a recorded step never changes). */
+  stepData: ReadonlyMap<number, StepRecord>;
   byNode: ReadonlyMap<string, NodeRunState>;
   /** Which operation of the selected node the inspector shows. */
   page: number;
 }
 
-export const runStore = createStore<RunState>({ runId: undefined, status: undefined, record: undefined, byNode: new Map(), page: 0 });
+const NO_STEPS: ReadonlyMap<number, StepRecord> = new Map();
+
+export const runStore = createStore<RunState>({ runId: undefined, status: undefined, record: undefined, stepData: NO_STEPS, byNode: new Map(), page: 0 });
 
 /** Starts watching a run with an empty overlay. */
 export function beginRun(runId: string): void {
-  runStore.set({ runId, status: 'running', record: undefined, byNode: new Map(), page: 0 });
+  runStore.set({ runId, status: 'running', record: undefined, stepData: NO_STEPS, byNode: new Map(), page: 0 });
 }
 
 /** Clears the overlay. */
 export function clearRun(): void {
-  runStore.set({ runId: undefined, status: undefined, record: undefined, byNode: new Map(), page: 0 });
+  runStore.set({ runId: undefined, status: undefined, record: undefined, stepData: NO_STEPS, byNode: new Map(), page: 0 });
 }
 
 /** Applies one live event (`step.started`, `step.finished`, `run.finished`, …). */
@@ -60,15 +67,15 @@ export function applyRunEvent(event: { type: string; runId?: string; nodeId?: st
   runStore.set({ byNode });
 }
 
-/** Rebuilds the overlay from a run record's steps (a finished run picked from the history). */
-export function showRecord(record: RunRecord): void {
+/** Rebuilds the overlay from a run's overview (a finished run picked from the history, or the followed run as it stands). */
+export function showRecord(record: RunOverview): void {
   const byNode = new Map<string, NodeRunState>();
   for (const step of record.steps) {
     const prev = byNode.get(step.nodeId) ?? { status: step.status, operations: 0, bundles: 0 };
     byNode.set(step.nodeId, {
       status: step.status === 'running' ? prev.status : step.status,
       operations: prev.operations + (step.status === 'running' || step.status === 'waiting' ? 0 : 1),
-      bundles: prev.bundles + outputCount(step),
+      bundles: prev.bundles + step.bundlesOut,
       error: step.error?.message ?? prev.error,
     });
     if (step.status === 'waiting' || step.status === 'running') byNode.get(step.nodeId)!.status = step.status;
@@ -78,11 +85,8 @@ export function showRecord(record: RunRecord): void {
     const prev = byNode.get(wait.nodeId) ?? { status: 'waiting', operations: 0, bundles: 0 };
     byNode.set(wait.nodeId, { ...prev, status: 'waiting' });
   }
-  runStore.set({ runId: record.id, status: record.status, record, byNode, page: 0 });
-}
-
-function outputCount(step: StepRecord): number {
-  // An iterator's step holds its bundles as an array; every other step holds one.
-  if (step.output === undefined) return 0;
-  return Array.isArray(step.output) ? step.output.length : 1;
+  // While the same run is shown (followed as it goes), the steps already fetched and the operation paged to stay:
+  // a recorded step does not change.
+  const same = record.id === runStore.get().runId;
+  runStore.set({ runId: record.id, status: record.status, record, stepData: same ? runStore.get().stepData : NO_STEPS, byNode, page: same ? runStore.get().page : 0 });
 }

@@ -46,6 +46,10 @@ export class MemoryRunStateStore implements RunStateStore {
     }
   }
 
+  async isAtCheckpoint(runId: string): Promise<boolean> {
+    return (this.runs.get(runId)?.events.length ?? 0) === 0;
+  }
+
   async pushCommand(runId: string, command: RunCommand): Promise<void> {
     const list = this.inbox.get(runId) ?? [];
     list.push(command);

@@ -69,6 +69,10 @@ export class ParkedRunStateStore implements RunStateStore {
     }
   }
 
+  isAtCheckpoint(runId: string): Promise<boolean> {
+    return this.memory.isAtCheckpoint(runId);
+  }
+
   pushCommand(runId: string, command: RunCommand): Promise<void> {
     return this.memory.pushCommand(runId, command);
   }

@@ -100,6 +100,11 @@ export class RedisRunStateStore implements RunStateStore {
     await tx.exec();
   }
 
+  async isAtCheckpoint(runId: string): Promise<boolean> {
+    // A checkpoint deletes the log in the same MULTI that writes the snapshot.
+    return (await this.redis.llen(this.key(runId, ':log'))) === 0;
+  }
+
   async pushCommand(runId: string, command: RunCommand): Promise<void> {
     await this.redis.rpush(this.key(runId, ':inbox'), JSON.stringify(command));
   }

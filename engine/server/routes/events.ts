@@ -1,13 +1,18 @@
 /**
  * Server-sent events: `GET /api/runs/:id/events` streams one run (a
- * `snapshot` of the record first, then live events, closing after
+ * `snapshot` of the record first — with `?steps=summary` the run's overview,
+ * its steps without their bundles — then live events, closing after
  * `run.finished`); `GET /api/scenarios/:id/events` streams every run of a scenario.
  */
 import { Router, type Response } from 'express';
+import { z } from 'zod';
 import type { RunEvent } from '../../runtime/types';
 import { FINAL_RUN_STATUSES } from '../../runtime/types';
 import type { ServiceContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, parseOr400 } from '../errors';
+import { readRun, readRunOverview } from '../run-reads';
+
+const snapshotQuery = z.object({ steps: z.enum(['full', 'summary']).optional() });
 
 // Proxies close idle connections; a comment line every so often keeps the stream open.
 const HEARTBEAT_MS = 15_000;
@@ -50,6 +55,7 @@ export function eventsRouter(ctx: ServiceContext): Router {
 
   router.get('/runs/:id/events', async (req, res) => {
     const runId = req.params.id;
+    const { steps } = parseOr400(snapshotQuery, req.query, 'query');
     // Subscribe before reading the snapshot so no event falls between the two.
     const buffered: RunEvent[] = [];
     let stream: ReturnType<typeof openStream> | undefined;
@@ -63,8 +69,7 @@ export function eventsRouter(ctx: ServiceContext): Router {
       else buffered.push(event);
     });
     try {
-      const run = (await ctx.engine.getRun(runId)) ?? (await ctx.store.getRun(runId));
-      if (!run) throw new ApiError(404, 'not_found', `Run "${runId}" not found`);
+      const run = steps === 'summary' ? await readRunOverview(ctx, runId) : await readRun(ctx, runId);
       stream = openStream(ctx, res);
       stream.onClose(unsubscribe);
       stream.send('snapshot', run);

@@ -10,6 +10,7 @@ import { FINAL_RUN_STATUSES } from '../../runtime/types';
 import { RunRefusal } from '../../runtime/refusal';
 import type { ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
+import { readRun, readRunOverview, readRunStep } from '../run-reads';
 import { assertRunnable } from '../scenario-checks';
 
 const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'incomplete', 'cancelled'] as const;
@@ -25,6 +26,9 @@ const startQuery = z.object({
   wait: z.enum(['true', 'false', '1', '0']).optional(),
   timeoutMs: z.coerce.number().int().min(1).optional(),
 });
+/** `?steps=summary`: the run's overview, each step without its input and output (see `RunOverview`). */
+const readQuery = z.object({ steps: z.enum(['full', 'summary']).optional() });
+const stepQuery = z.object({ index: z.coerce.number().int().min(0).optional() });
 const resumeBody = z.object({ version: z.number().int().min(1).optional() }).optional();
 const decisionBody = z.object({
   decision: z.enum(['approved', 'rejected']),
@@ -57,11 +61,7 @@ export function runsRouter(ctx: ServiceContext): Router {
   const router = Router();
   const { engine, store, registry } = ctx;
 
-  const findRun = async (id: string): Promise<RunRecord> => {
-    const run = (await engine.getRun(id)) ?? (await store.getRun(id));
-    if (!run) throw new ApiError(404, 'not_found', `Run "${id}" not found`);
-    return run;
-  };
+  const findRun = (id: string): Promise<RunRecord> => readRun(ctx, id);
   const waitMs = (requested?: number) => Math.min(requested ?? 30_000, ctx.limits.maxWaitMs);
 
   router.post('/scenarios/:id/runs', async (req, res) => {
@@ -87,7 +87,13 @@ export function runsRouter(ctx: ServiceContext): Router {
   });
 
   router.get('/runs/:id', async (req, res) => {
-    res.json(await findRun(req.params.id));
+    const { steps } = parseOr400(readQuery, req.query, 'query');
+    res.json(steps === 'summary' ? await readRunOverview(ctx, req.params.id) : await findRun(req.params.id));
+  });
+
+  router.get('/runs/:id/steps/:stepId', async (req, res) => {
+    const { index } = parseOr400(stepQuery, req.query, 'query');
+    res.json(await readRunStep(ctx, req.params.id, req.params.stepId, index));
   });
 
   router.post('/runs/:id/cancel', async (req, res) => {

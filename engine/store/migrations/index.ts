@@ -5,6 +5,7 @@
 import { initial } from './001_initial';
 import { parkedRuns } from './002_parked_runs';
 import { runStepsInline } from './003_run_steps_inline';
+import { stepSummaries } from './004_step_summaries';
 
 export interface Migration {
   version: number;
@@ -13,4 +14,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: Migration[] = [initial, parkedRuns, runStepsInline];
+export const migrations: Migration[] = [initial, parkedRuns, runStepsInline, stepSummaries];

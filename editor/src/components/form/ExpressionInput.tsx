@@ -7,13 +7,19 @@ import { useEffect, useMemo, useState } from 'react';
 import { checkExpression, DEFAULT_LIMITS, Expression } from '../../../../engine/expression/expression';
 import { Template } from '../../../../engine/expression/template';
 
+/**
+ * The last run's data for an expression's preview (`{ input, trigger, steps, vars, run }`), as far as the
+ * expression `source` reads it: fetched when a preview is due, not with every step of a large run up front.
+ */
+export type PreviewScope = (source: string) => Promise<Record<string, unknown> | undefined>;
+
 export interface ExpressionInputProps {
   id: string;
   value: string;
   onChange: (value: string) => void;
   placeholder?: string;
-  /** Scope of the last run for the preview: `{ input, trigger, steps, vars }`. */
-  previewScope?: Record<string, unknown>;
+  /** The last run's data for the preview. */
+  previewScope?: PreviewScope;
   /** For `{{ }}` template fields: check each placeholder instead of the whole text. */
   template?: boolean;
 }
@@ -43,9 +49,12 @@ export function ExpressionInput({ id, value, onChange, placeholder, previewScope
     setPreview(undefined);
     if (template || problem || !value.trim() || !previewScope) return;
     let live = true;
-    const timer = setTimeout(() => {
+    const timer = setTimeout(async () => {
+      // No data to preview against (it could not be fetched): no preview, rather than an error that is not the expression's.
+      const scope = await previewScope(value).catch(() => undefined);
+      if (!live || !scope) return;
       // The engine's limits keep a runaway expression from freezing the tab.
-      new Expression(value, { ...DEFAULT_LIMITS, timeoutMs: 500 }).evaluate(previewScope).then(
+      new Expression(value, { ...DEFAULT_LIMITS, timeoutMs: 500 }).evaluate(scope).then(
         (v) => live && setPreview(v === undefined ? '(nothing)' : JSON.stringify(v, null, 1)?.slice(0, 400)),
         (e: Error) => live && setPreview(`error: ${e.message}`),
       );

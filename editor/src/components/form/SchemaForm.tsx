@@ -4,7 +4,7 @@
  * booleans, enums, nested objects, string maps and arrays get widgets; what
  * the form cannot draw is edited as JSON.
  */
-import { ExpressionInput } from './ExpressionInput';
+import { ExpressionInput, type PreviewScope } from './ExpressionInput';
 import { JsonInput } from './JsonInput';
 import { simplify, widgetOf, type JsonSchema } from './json-schema';
 
@@ -14,7 +14,7 @@ export interface SchemaFormProps {
   onChange: (value: Record<string, unknown>) => void;
   /** Id prefix for inputs (and their labels). */
   idPrefix: string;
-  previewScope?: Record<string, unknown>;
+  previewScope?: PreviewScope;
   /** Problems by field path relative to the config (`url`, `headers.x`). */
   problems?: ReadonlyMap<string, string[]>;
 }
@@ -25,7 +25,7 @@ interface FieldProps {
   schema: JsonSchema;
   value: unknown;
   onChange: (value: unknown) => void;
-  previewScope?: Record<string, unknown>;
+  previewScope?: PreviewScope;
   problems?: ReadonlyMap<string, string[]>;
 }
 

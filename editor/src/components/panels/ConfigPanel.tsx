@@ -8,25 +8,21 @@ import type { StepFlowNode } from '../../model/flow';
 import { catalogStore } from '../../store/catalog-store';
 import { editorStore } from '../../store/editor-store';
 import { updateStep } from '../../store/graph-actions';
+import { previewScopeOf } from '../../store/run-step-actions';
 import { runStore } from '../../store/run-store';
 import { validationStore } from '../../store/validation-store';
+import type { PreviewScope } from '../form/ExpressionInput';
 import { SchemaForm } from '../form/SchemaForm';
 import type { JsonSchema } from '../form/json-schema';
 import { NodeSettings } from './NodeSettings';
 
 const NO_PROBLEMS: never[] = [];
 
-/** The last run's data as an expression in this node would see it, for previews. */
-function usePreviewScope(nodeId: string): Record<string, unknown> | undefined {
+/** The shown run's data as an expression in this node would see it, for previews; new with every change of the run. */
+function usePreviewScope(nodeId: string): PreviewScope | undefined {
   const record = useStore(runStore, (s) => s.record);
-  const meta = useStore(editorStore, (s) => s.meta);
-  return useMemo(() => {
-    if (!record) return undefined;
-    const steps: Record<string, { output: unknown }> = {};
-    for (const st of record.steps) steps[st.nodeId] = { output: st.output };
-    const own = [...record.steps].reverse().find((st) => st.nodeId === nodeId);
-    return { input: own?.input ?? record.input, trigger: record.input, steps, vars: meta.settings?.vars ?? {}, run: { id: record.id, scenarioId: record.scenarioId, startedAt: record.startedAt } };
-  }, [record, nodeId, meta]);
+  const vars = useStore(editorStore, (s) => s.meta.settings?.vars);
+  return useMemo(() => (record ? (source: string) => previewScopeOf(nodeId, source, vars ?? {}) : undefined), [record, nodeId, vars]);
 }
 
 /** @example <ConfigPanel node={selectedNode} /> */

@@ -1,6 +1,7 @@
 /**
  * Runs of the open scenario: "Run once" with an input editor (prefilled from
- * the last run's trigger payload), the run history with status and time
+ * the last run's trigger payload), the shown run with the operations of the
+ * node selected on the canvas, the run history with status and time
  * filters, and resume/retry of the shown run.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -10,16 +11,18 @@ import { useStore } from '../../hooks/use-store';
 import { editorStore, notify } from '../../store/editor-store';
 import { beginRun, clearRun, runStore, showRecord } from '../../store/run-store';
 import { JsonInput } from '../form/JsonInput';
+import { RunInspector } from './RunInspector';
 
 const STATUSES = ['', 'running', 'waiting', 'succeeded', 'failed', 'incomplete', 'cancelled'];
 const SINCE: Record<string, number> = { '': 0, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 
-/** @example <RunPanel /> */
-export function RunPanel() {
+/** @example <RunPanel inspect={selectedNodeId} /> */
+export function RunPanel({ inspect }: { inspect?: string }) {
   const scenarioId = useStore(editorStore, (s) => s.scenarioId);
   const dirty = useStore(editorStore, (s) => s.dirty);
   const shown = useStore(runStore, (s) => s.runId);
   const status = useStore(runStore, (s) => s.status);
+  const hasRecord = useStore(runStore, (s) => Boolean(s.record));
   const [input, setInput] = useState<unknown>({});
   // What is wrong with the input box's text, while it does not parse: a run must not go out with the last good input instead.
   const [inputError, setInputError] = useState<string | undefined>();
@@ -47,7 +50,7 @@ export function RunPanel() {
     api.listRuns({ scenarioId, limit: 1 }).then(async (page) => {
       const last = page.items[0];
       if (!last || touched.current) return;
-      const input = last.input !== undefined ? last.input : (await api.getRun(last.id)).input;
+      const input = last.input !== undefined ? last.input : (await api.getRunOverview(last.id)).input;
       if (input !== undefined && !touched.current) setInput(input);
     }, () => undefined);
   }, [scenarioId]);
@@ -67,7 +70,7 @@ export function RunPanel() {
   };
   const open = async (id: string) => {
     try {
-      const record = await api.getRun(id);
+      const record = await api.getRunOverview(id);
       if (record.status === 'running' || record.status === 'queued') {
         beginRun(id);
         showRecord(record);
@@ -101,6 +104,7 @@ export function RunPanel() {
         {shown ? <button onClick={clearRun}>Clear overlay</button> : null}
       </div>
       {shown ? <p className="small">Showing run <code>{shown.slice(0, 14)}</code>: <span className={`status status--${status}`} data-testid="run-status">{status}</span></p> : null}
+      {shown && hasRecord ? (inspect ? <RunInspector nodeId={inspect} /> : <p className="muted small" data-testid="inspect-hint">Click a node on the canvas to read its operations in this run.</p>) : null}
       <h3>History</h3>
       <div className="button-row">
         <select aria-label="Status filter" value={filter} onChange={(e) => setFilter(e.target.value)}>
