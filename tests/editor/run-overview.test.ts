@@ -32,6 +32,30 @@ async function overlay(page: Page) {
   );
 }
 
+/**
+ * Pans the canvas, as a person drags it, until the node is in view and clear of the side panel: the scenario is
+ * wider than the canvas at its least zoom, and a click on a node under the panel does not reach it.
+ */
+async function dragIntoView(page: Page, nodeId: string) {
+  const pane = (await page.locator('.react-flow').boundingBox())!;
+  const node = (await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox())!;
+  const overRight = node.x + node.width + 40 - (pane.x + pane.width);
+  const overLeft = pane.x + 40 - node.x;
+  const shift = overRight > 0 ? overRight : overLeft > 0 ? -overLeft : 0;
+  if (shift === 0) return;
+  // Bare canvas below the scenario's nodes.
+  const y = pane.y + pane.height - 40;
+  const from = pane.x + pane.width / 2;
+  await page.mouse.move(from, y);
+  await page.mouse.down();
+  await page.mouse.move(from - shift, y, { steps: 8 });
+  await page.mouse.up();
+  await expect.poll(async () => {
+    const box = (await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox())!;
+    return box.x >= pane.x && box.x + box.width <= pane.x + pane.width;
+  }).toBe(true);
+}
+
 /** The API requests the page made about one run, as paths with their query. */
 const aboutRun = (requests: Request[], runId: string) =>
   requests.map((r) => new URL(r.url())).filter((u) => u.pathname.startsWith(`/api/runs/${runId}`)).map((u) => `${u.pathname}${u.search}`);
@@ -85,8 +109,10 @@ describe('following a large run in the editor', () => {
     await h.screenshot(page, 'editor-run-overview-step');
 
     // Another node: its step, fetched when it is opened; the waiting approval offers its decision.
+    await dragIntoView(page, 'report');
     await page.click('.react-flow__node[data-id="report"]');
     await expect.poll(() => panel.locator('[data-testid="step-output"]').textContent(), { timeout: 15_000 }).toContain('markdown');
+    await dragIntoView(page, 'review');
     await page.click('.react-flow__node[data-id="review"]');
     await expect.poll(() => panel.locator('[data-testid="approval"]').isVisible()).toBe(true);
     expect(aboutRun(requests, runId).filter((p) => p.includes('/steps/')).sort()).toEqual([`/api/runs/${runId}/steps/s1?index=1`, `/api/runs/${runId}/steps/s9?index=9`]);
@@ -94,6 +120,7 @@ describe('following a large run in the editor', () => {
 
   it('opens a step in the Inspector tab as well, from what was fetched already', async () => {
     const before = aboutRun(requests, runId).length;
+    await dragIntoView(page, 'load');
     await page.click('.react-flow__node[data-id="load"]');
     await page.click('[data-testid="tab-node"]');
     const inspector = page.locator('[data-testid="inspector"]');
