@@ -182,10 +182,17 @@ function stepFromRow(row: StepRow): StepRecord {
 /** The full record with steps in the order the engine reported them. */
 export async function getRun(db: SqlQueryable, id: string): Promise<RunRecord | undefined> {
   const [row] = await db.query<RunRow>('SELECT * FROM runs WHERE id = $1', [id]);
-  if (!row) return undefined;
-  const records = row.steps ? stepsFromStored(row.steps) : (await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [id])).map(stepFromRow);
+  return row && recordOfRow(db, row);
+}
+
+/** The whole record of a row that holds its steps (or of a run written before migration 3, from `run_steps`). */
+async function recordOfRow(db: SqlQueryable, row: RunRow): Promise<RunRecord> {
+  const records = row.steps ? stepsFromStored(row.steps) : (await db.query<StepRow>('SELECT * FROM run_steps WHERE run_id = $1 ORDER BY position', [row.id])).map(stepFromRow);
   return { ...runFromRow(row), output: runOutputOf(records), steps: records, waits: row.waits ?? [] };
 }
+
+/** The steps' text only where the row has no summaries: a small run (or an old one) is then read in the same query. */
+const STEPS_WITHOUT_SUMMARIES = 'CASE WHEN r.step_summaries IS NULL THEN r.steps END AS steps';
 
 /** Everything but the steps, which a page of runs does not show (nor their summaries). */
 const SUMMARY_COLUMNS = RUN_FIELDS.filter(([column]) => column !== 'steps' && column !== 'step_summaries')
@@ -195,18 +202,15 @@ const SUMMARY_COLUMNS = RUN_FIELDS.filter(([column]) => column !== 'steps' && co
 /**
  * The run with a summary of each step instead of the steps (see `RunOverview`): the row's small columns
  * and `step_summaries` only, never the `steps` text — a few kilobytes where the whole record of the
- * segmentation review is 25 MB. A run written before migration 4 has no summaries: it is read whole and
+ * segmentation review is 25 MB. A run without summaries (small, or written before migration 4) is read whole, in the same query, and
  * summarised, once, as it always cost.
  *
  * @example (await getRunOverview(db, runId))?.steps.map((s) => [s.nodeId, s.status, s.outputBytes])
  */
 export async function getRunOverview(db: SqlQueryable, id: string): Promise<RunOverview | undefined> {
-  const [row] = await db.query<RunRow>(`SELECT ${SUMMARY_COLUMNS}, r.step_summaries FROM runs r WHERE r.id = $1`, [id]);
+  const [row] = await db.query<RunRow>(`SELECT ${SUMMARY_COLUMNS}, r.step_summaries, ${STEPS_WITHOUT_SUMMARIES} FROM runs r WHERE r.id = $1`, [id]);
   if (!row) return undefined;
-  if (!row.step_summaries) {
-    const run = await getRun(db, id);
-    return run && summarizeRun(run);
-  }
+  if (!row.step_summaries) return summarizeRun(await recordOfRow(db, row));
   return { ...runFromRow(row), steps: summariesFromStored(row.step_summaries), waits: row.waits ?? [] };
 }
 
@@ -219,10 +223,10 @@ export async function getRunOverview(db: SqlQueryable, id: string): Promise<RunO
  * @example (await getRunStep(db, runId, 's3'))?.step?.output
  */
 export async function getRunStep(db: SqlQueryable, id: string, stepId: string, index?: number): Promise<{ step?: StepRecord } | undefined> {
-  const [row] = await db.query<{ step_summaries: StoredSummary[] | null }>('SELECT step_summaries FROM runs WHERE id = $1', [id]);
+  const [row] = await db.query<RunRow>(`SELECT ${SUMMARY_COLUMNS}, r.step_summaries, ${STEPS_WITHOUT_SUMMARIES} FROM runs r WHERE r.id = $1`, [id]);
   if (!row) return undefined;
   if (!row.step_summaries) {
-    const steps = (await getRun(db, id))?.steps ?? [];
+    const { steps } = await recordOfRow(db, row);
     const at = stepPosition(steps, stepId, index);
     return at < 0 ? {} : { step: steps[at] };
   }
