@@ -82,9 +82,13 @@ export class SqlStore implements Store {
   async saveScenario(document: Scenario): Promise<StoredScenario> {
     await this.client.transaction(async (tx) => {
       // One upsert takes the row lock and numbers the version, so concurrent saves never share a number.
+      // Saving a deleted id starts a new life: numbers go on (runs of the old life pin theirs), but
+      // the versions listed and publishable begin at this one. SET reads the row as it was.
       const [row] = await tx.query<{ latest_version: number }>(
         `INSERT INTO scenarios (id, name, latest_version) VALUES ($1, $2, 1)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, latest_version = scenarios.latest_version + 1,
+           first_version = CASE WHEN scenarios.deleted_at IS NULL THEN scenarios.first_version ELSE scenarios.latest_version + 1 END,
+           created_at = CASE WHEN scenarios.deleted_at IS NULL THEN scenarios.created_at ELSE now() END,
            updated_at = now(), deleted_at = NULL
          RETURNING latest_version`,
         [document.id, document.name],
@@ -111,14 +115,15 @@ export class SqlStore implements Store {
     const rows = await this.client.query<{ version: number; created_at: Date; published_version: number | null }>(
       `SELECT v.version, v.created_at, s.published_version FROM scenario_versions v
        JOIN scenarios s ON s.id = v.scenario_id
-       WHERE v.scenario_id = $1 AND s.deleted_at IS NULL ORDER BY v.version DESC`,
+       WHERE v.scenario_id = $1 AND s.deleted_at IS NULL AND v.version >= s.first_version ORDER BY v.version DESC`,
       [id],
     );
     return rows.map((r) => ({ version: Number(r.version), createdAt: iso(r.created_at), published: r.published_version === r.version }));
   }
 
   async get(scenarioId: string, version: number): Promise<Scenario | undefined> {
-    // Deleted scenarios still answer: their runs in flight and resumes read the pinned version.
+    // Deleted scenarios, and an earlier life of one created again, still answer: their runs in flight
+    // and resumes read the pinned version.
     const [row] = await this.client.query<{ document: Scenario }>(
       'SELECT document FROM scenario_versions WHERE scenario_id = $1 AND version = $2',
       [scenarioId, version],
@@ -129,7 +134,8 @@ export class SqlStore implements Store {
   async publish(id: string, version: number): Promise<StoredScenario> {
     const rows = await this.client.query(
       `UPDATE scenarios SET published_version = $2, published_at = now(), updated_at = now()
-       WHERE id = $1 AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM scenario_versions WHERE scenario_id = $1 AND version = $2)
+       WHERE id = $1 AND deleted_at IS NULL AND $2 >= first_version
+         AND EXISTS (SELECT 1 FROM scenario_versions WHERE scenario_id = $1 AND version = $2)
        RETURNING id`,
       [id, version],
     );

@@ -72,12 +72,17 @@ export interface Store extends ScenarioSource, RunHistory {
 
   listScenarios(): Promise<StoredScenario[]>;
   getScenario(id: string): Promise<StoredScenario | undefined>;
-  /** Saves the document as the scenario's next version (version 1 when new; revives a deleted id). */
+  /**
+   * Saves the document as the scenario's next version (version 1 when new). Saving a deleted id
+   * creates it again with a history of its own: numbering goes on, and the earlier versions are
+   * neither listed nor publishable (`get` still reads them for their runs).
+   */
   saveScenario(document: Scenario): Promise<StoredScenario>;
   /** Soft delete: the scenario leaves every list and is unpublished; its versions stay so its runs remain readable. */
   deleteScenario(id: string): Promise<boolean>;
+  /** The versions saved since the scenario was last created, newest first. */
   listVersions(id: string): Promise<ScenarioVersionInfo[]>;
-  /** Marks `version` as the one triggers run. */
+  /** Marks `version`, one of `listVersions`, as the one triggers run; NotFoundError for any other. */
   publish(id: string, version: number): Promise<StoredScenario>;
   unpublish(id: string): Promise<StoredScenario>;
   listPublished(): Promise<PublishedScenario[]>;

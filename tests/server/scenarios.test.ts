@@ -1,10 +1,18 @@
 /**
  * Scenario routes over real HTTP: create, read, versions, publish and its
- * refusals, delete, the schedule's next fire times, node types, health,
+ * refusals, delete (and an id created again), a data folder from before
+ * migration 5, the schedule's next fire times, node types, health,
  * import, and the one error shape for every failure.
  */
 import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../engine/store';
+import { migrate } from '../../engine/store/migrate';
+import { migrations } from '../../engine/store/migrations';
+import { pgliteThreadClient } from '../../engine/store/pglite-thread-client';
 import { blueprint } from '../import/support';
 import { expectErrorShape, scenarioDoc, startTestService, type TestService } from './harness';
 
@@ -170,6 +178,80 @@ describe('scenarios API', () => {
     expect(gone.status).toBe(404);
     expect(expectErrorShape(gone.body).code).toBe('not_found');
     expect((await svc.api('/api/scenarios/doomed', { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('gives a deleted id created again none of its old versions to list or publish; its runs still read their own', async () => {
+    await svc.api('/api/scenarios', { body: scenarioDoc('again', { name: 'First life' }) });
+    await svc.api('/api/scenarios/again', { method: 'PUT', body: scenarioDoc('again', { name: 'First life, v2' }) });
+    const firstRun = await svc.api('/api/scenarios/again/runs?wait=true', { body: { n: 1 } });
+    expect(firstRun.body).toMatchObject({ status: 'succeeded', version: 2 });
+    expect((await svc.api('/api/scenarios/again', { method: 'DELETE' })).status).toBe(204);
+
+    const created = await svc.api('/api/scenarios/again', { method: 'PUT', body: scenarioDoc('again', { name: 'Second life' }) });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ version: 3, publishedVersion: null });
+    expect((await svc.api('/api/scenarios/again/versions')).body.items.map((v: any) => v.version)).toEqual([3]);
+
+    const old = await svc.api('/api/scenarios/again/publish', { body: { version: 1 } });
+    expect(old.status).toBe(404);
+    const error = expectErrorShape(old.body);
+    expect(error.message).toBe('Scenario "again" has no version 1');
+    expect(error.issues).toEqual([{ path: 'body.version', message: 'No such version' }]);
+    expect((await svc.api('/api/scenarios/again')).body.publishedVersion).toBeNull();
+    // Nor can a test run pick one.
+    const oldRun = await svc.api('/api/scenarios/again/runs?version=2', { body: {} });
+    expect(oldRun.status).toBe(404);
+    expect(expectErrorShape(oldRun.body).issues).toEqual([{ path: 'query.version', message: 'No such version' }]);
+
+    // The run of the first life still opens the graph it ran, by the version it names.
+    const ran = await svc.api(`/api/runs/${firstRun.body.id}`);
+    expect(ran.body).toMatchObject({ scenarioId: 'again', version: 2 });
+    const graph = await svc.api(`/api/scenarios/again/versions/${ran.body.version}`);
+    expect(graph.status).toBe(200);
+    expect(graph.body.scenario.name).toBe('First life, v2');
+
+    // Creating it by POST (as the editor's import does) after another delete starts afresh too.
+    expect((await svc.api('/api/scenarios/again', { method: 'DELETE' })).status).toBe(204);
+    const imported = await svc.api('/api/scenarios', { body: scenarioDoc('again', { name: 'Third life' }) });
+    expect(imported.status).toBe(201);
+    expect((await svc.api('/api/scenarios/again/versions')).body.items.map((v: any) => v.version)).toEqual([4]);
+    expect((await svc.api('/api/scenarios/again/publish', { body: { version: 3 } })).status).toBe(404);
+    expect((await svc.api('/api/scenarios/again/publish', { method: 'POST' })).body.publishedVersion).toBe(4);
+  });
+
+  it('keeps every version of a scenario saved before its data folder was upgraded (migration 5)', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-upgrade-'));
+    try {
+      // The database as a Switchyard with migrations 1–4 left it: two scenarios with two versions each, one deleted.
+      const before = await pgliteThreadClient({ dataDir: path.join(dataDir, 'db') });
+      await migrate(before, migrations.filter((m) => m.version <= 4));
+      await before.query(`INSERT INTO scenarios (id, name, latest_version) VALUES ('older', 'Older', 2)`);
+      await before.query(`INSERT INTO scenarios (id, name, latest_version, deleted_at) VALUES ('older-gone', 'Gone', 2, now())`);
+      for (const id of ['older', 'older-gone']) {
+        for (const version of [1, 2]) {
+          await before.query('INSERT INTO scenario_versions (scenario_id, version, document) VALUES ($1, $2, $3::jsonb)', [
+            id, version, JSON.stringify(scenarioDoc(id, { name: `${id} v${version}` })),
+          ]);
+        }
+      }
+      await before.close();
+
+      const upgraded = await startTestService({ store: await openStore({ dataDir }) });
+      try {
+        const versions = await upgraded.api('/api/scenarios/older/versions');
+        expect(versions.body.items.map((v: any) => v.version)).toEqual([2, 1]);
+        expect((await upgraded.api('/api/scenarios/older/publish', { body: { version: 1 } })).body.publishedVersion).toBe(1);
+        await upgraded.api('/api/scenarios/older', { method: 'PUT', body: scenarioDoc('older', { name: 'Older v3' }) });
+        expect((await upgraded.api('/api/scenarios/older/versions')).body.items.map((v: any) => v.version)).toEqual([3, 2, 1]);
+        // One deleted before the upgrade comes back without its versions, as one deleted after it does.
+        expect((await upgraded.api('/api/scenarios/older-gone', { method: 'PUT', body: scenarioDoc('older-gone') })).body.version).toBe(3);
+        expect((await upgraded.api('/api/scenarios/older-gone/versions')).body.items.map((v: any) => v.version)).toEqual([3]);
+      } finally {
+        await upgraded.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("shows seed 000's quarterly cadence at 09:00 Europe/Berlin as its next four fire times", async () => {

@@ -27,7 +27,7 @@ beforeAll(async () => {
        ('old-run', 's1', 0, 'hook', 'succeeded', 1, '{"userId":"u1"}', '{"userId":"u1"}', 'out', '2026-05-01T09:00:00Z', '2026-05-01T09:00:00.004Z', 4),
        ('old-run', 's2', 1, 'approve', 'waiting', 1, '{"userId":"u1"}', NULL, NULL, '2026-05-01T09:00:00.005Z', NULL, NULL)`,
   );
-  expect(await migrate(client)).toEqual([3, 4]);
+  expect(await migrate(client)).toEqual(migrations.filter((m) => m.version >= 3).map((m) => m.version));
 });
 
 afterAll(async () => {

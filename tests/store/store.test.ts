@@ -93,6 +93,29 @@ describe.each(backends)('Store on %s', (kind, open) => {
     expect(revived.publishedVersion).toBeNull();
   });
 
+  it('starts a re-created id with none of its deleted versions, which still serve their runs', async () => {
+    const first = await store.saveScenario(scenario('reborn', 'First life v1'));
+    await store.saveScenario(scenario('reborn', 'First life v2'));
+    await store.deleteScenario('reborn');
+    await new Promise((r) => setTimeout(r, 5));
+    const reborn = await store.saveScenario(scenario('reborn', 'Second life'));
+    // Created now, as far as its lists and the API say.
+    expect(Date.parse(reborn.createdAt)).toBeGreaterThan(Date.parse(first.createdAt));
+    // Numbers go on counting, so a run of the first life still names a version of its own.
+    expect(reborn.version).toBe(3);
+    expect((await store.listVersions('reborn')).map((v) => v.version)).toEqual([3]);
+    await expect(store.publish('reborn', 1)).rejects.toThrow(new NotFoundError('Scenario "reborn" has no version 1'));
+    expect((await store.getScenario('reborn'))!.publishedVersion).toBeNull();
+    expect((await store.get('reborn', 1))!.name).toBe('First life v1');
+    expect((await store.get('reborn', 2))!.name).toBe('First life v2');
+
+    // Saving on keeps the life's start; publishing within it works.
+    await store.saveScenario(scenario('reborn', 'Second life, edited'));
+    expect((await store.listVersions('reborn')).map((v) => v.version)).toEqual([4, 3]);
+    expect((await store.publish('reborn', 3)).publishedVersion).toBe(3);
+    expect((await store.listVersions('reborn')).find((v) => v.published)?.version).toBe(3);
+  });
+
   it('numbers concurrent saves of one scenario without gaps or duplicates', async () => {
     await Promise.all(Array.from({ length: 8 }, (_, i) => store.saveScenario(scenario('race', `save ${i}`))));
     expect((await store.listVersions('race')).map((v) => v.version)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);

@@ -12,6 +12,7 @@ import type { ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
 import { readRun, readRunOverview, readRunStep } from '../run-reads';
 import { assertRunnable } from '../scenario-checks';
+import { listedVersion } from '../scenario-versions';
 
 const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'incomplete', 'cancelled'] as const;
 
@@ -70,8 +71,7 @@ export function runsRouter(ctx: ServiceContext): Router {
     const query = parseOr400(startQuery, req.query, 'query');
     // Test runs from the editor run the draft unless a version is named.
     const version = query.version ?? stored.version;
-    const scenario = await store.get(stored.id, version);
-    if (!scenario) throw new ApiError(404, 'not_found', `Scenario "${stored.id}" has no version ${version}`, [{ path: 'query.version', message: 'No such version' }]);
+    const scenario = await listedVersion(store, stored.id, version, 'query.version');
     assertRunnable(scenario, registry, 'run', version);
     const runId = await engine.startRun({ scenarioId: stored.id, version, input: req.body ?? {}, trigger: 'manual' });
     if (query.wait === 'true' || query.wait === '1') {
@@ -111,8 +111,7 @@ export function runsRouter(ctx: ServiceContext): Router {
     const run = await findRun(req.params.id);
     const version = parseOr400(resumeBody, req.body, 'body')?.version;
     if (version !== undefined) {
-      const scenario = await store.get(run.scenarioId, version);
-      if (!scenario) throw new ApiError(404, 'not_found', `Scenario "${run.scenarioId}" has no version ${version}`, [{ path: 'body.version', message: 'No such version' }]);
+      const scenario = await listedVersion(store, run.scenarioId, version, 'body.version');
       assertRunnable(scenario, registry, 'run', version);
     }
     res.json(await engineCall('resume the run', () => engine.resume(req.params.id, version === undefined ? undefined : { version })));

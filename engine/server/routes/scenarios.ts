@@ -12,6 +12,7 @@ import { triggersChanged, type ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
 import { assertRunnable, checkDraft } from '../scenario-checks';
 import { versionProblems } from '../version-problems';
+import { listedVersion } from '../scenario-versions';
 import { webhookOf } from '../webhook-index';
 
 const publishBody = z.object({ version: z.number().int().min(1).optional() }).optional();
@@ -107,6 +108,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
     res.json({ items: await store.listVersions(req.params.id) });
   });
 
+  // Answers any version the id ever had, unlisted ones of an earlier life too: a run names the version it ran.
   router.get('/:id/versions/:version', async (req, res) => {
     await mustGet(req.params.id);
     const version = parseOr400(versionParam, req.params.version, 'version');
@@ -118,8 +120,7 @@ export function scenariosRouter(ctx: ServiceContext): Router {
   router.post('/:id/publish', async (req, res) => {
     const stored = await mustGet(req.params.id);
     const version = parseOr400(publishBody, req.body, 'body')?.version ?? stored.version;
-    const scenario = await store.get(stored.id, version);
-    if (!scenario) throw new ApiError(404, 'not_found', `Scenario "${stored.id}" has no version ${version}`, [{ path: 'body.version', message: 'No such version' }]);
+    const scenario = await listedVersion(store, stored.id, version, 'body.version');
     assertRunnable(scenario, registry, 'publish', version);
     const hook = webhookOf(scenario);
     if (hook) {

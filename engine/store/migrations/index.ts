@@ -6,6 +6,7 @@ import { initial } from './001_initial';
 import { parkedRuns } from './002_parked_runs';
 import { runStepsInline } from './003_run_steps_inline';
 import { stepSummaries } from './004_step_summaries';
+import { scenarioLives } from './005_scenario_lives';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrations: Migration[] = [initial, parkedRuns, runStepsInline, stepSummaries];
+export const migrations: Migration[] = [initial, parkedRuns, runStepsInline, stepSummaries, scenarioLives];
