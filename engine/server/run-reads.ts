@@ -5,7 +5,8 @@
  * small columns whenever the engine says its history is current (a run that
  * is finished, waiting or incomplete, not one in the middle of a segment),
  * and are cut from the live record otherwise. Redaction is the record's: the
- * store holds steps redacted, and the engine redacts the live record.
+ * store holds steps redacted, and the engine redacts the live record. Telling
+ * whether a run exists, before acting on it, reads the least of it that says so.
  */
 import { stepPosition } from '../runtime/record';
 import { summarizeRun } from '../runtime/step-summary';
@@ -30,16 +31,32 @@ export async function readRun({ engine, store }: Readers, id: string): Promise<R
 
 /**
  * The run with each step summarised, without any bundle (`RunOverview`); 404 for an unknown run.
+ * `justRead` is the whole run as the caller read it a moment ago (the record an action answers with):
+ * summarised, when the history is behind, instead of reading the run whole again.
  *
  * @example (await readRunOverview(ctx, runId)).steps.map((s) => s.status)
  */
-export async function readRunOverview(ctx: Readers, id: string): Promise<RunOverview> {
+export async function readRunOverview(ctx: Readers, id: string, justRead?: RunRecord): Promise<RunOverview> {
   // Asked before the store is read: should a segment begin in between, the history is still the run as it just was.
   if (await ctx.engine.historyIsCurrent(id)) {
     const stored = await ctx.store.getRunOverview(id);
     if (stored) return stored;
   }
-  return summarizeRun(await readRun(ctx, id));
+  return summarizeRun(justRead ?? (await readRun(ctx, id)));
+}
+
+/**
+ * That the run exists, before an action on it; 404 for an unknown run, as {@link readRun} answers.
+ * Only what never changes is answered (its id and scenario): it comes from the store's overview,
+ * the row's small columns, however far the run has gone since — and from the engine only for a run
+ * not in the store yet (queued, or in its first segment).
+ *
+ * @example const { scenarioId } = await readRunIdentity(ctx, req.params.id);
+ */
+export async function readRunIdentity({ engine, store }: Readers, id: string): Promise<Pick<RunRecord, 'id' | 'scenarioId'>> {
+  const run = (await store.getRunOverview(id)) ?? (await engine.getRun(id));
+  if (!run) throw noRun(id);
+  return { id: run.id, scenarioId: run.scenarioId };
 }
 
 /**

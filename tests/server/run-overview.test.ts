@@ -5,23 +5,41 @@
  * and byte sizes but none of the bundles — a small fraction of a record whose
  * steps carry megabytes — and `GET /api/runs/:id/steps/:stepId` answers one
  * step whole; secrets stay redacted in both, and both need the API token.
+ * Cancelling, resuming and deciding answer the overview too, with
+ * `?steps=summary`, after the action has taken effect — in BullMQ mode as
+ * well, for a run that is still only a queued job.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry } from '../../nodes';
+import { Engine } from '../../engine/runtime/engine';
+import { createServer } from '../../engine/server/create-server';
+import { openStore } from '../../engine/store';
+import { apiCall } from '../support/api-client';
+import { startRedis } from '../support/redis-server';
 import { expectErrorShape, scenarioDoc, startTestService, type TestService } from './harness';
 
 const SECRET = 'sk-live-overview-5e4d3c2b1a';
 let svc: TestService;
-/** A stand-in API: `/slow` answers after half a second; `/fail` answers 500; anything else echoes the request's headers. */
+/**
+ * A stand-in API: `/slow` answers after half a second; `/fail` answers 500; `/flaky/…` answers 503 the first time
+ * it is called at a path, then 200; anything else echoes the request's headers.
+ */
 let standIn: http.Server;
 let standInUrl: string;
+const flakyCalled = new Set<string>();
 
 beforeAll(async () => {
   svc = await startTestService();
   standIn = http.createServer((req, res) => {
     if (req.url!.startsWith('/slow')) return void setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"slow":true}'), 500);
     if (req.url!.startsWith('/fail')) return void res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
+    if (req.url!.startsWith('/flaky')) {
+      const first = !flakyCalled.has(req.url!);
+      flakyCalled.add(req.url!);
+      return void res.writeHead(first ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ first }));
+    }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ youSent: req.headers }));
   });
   await new Promise<void>((r) => standIn.listen(0, '127.0.0.1', r));
@@ -40,6 +58,17 @@ beforeAll(async () => {
         { id: 'gate', type: 'approval', config: { reviewers: ['ada'], message: 'Activate?' } },
       ] as any,
       edges: [{ from: 'trigger', to: 'load' }, { from: 'load', to: 'score' }, { from: 'score', to: 'check' }, { from: 'check', to: 'each' }, { from: 'check', to: 'gate' }],
+    }),
+  });
+  await svc.api('/api/scenarios', {
+    body: scenarioDoc('big-then-flaky', {
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual' },
+        { id: 'load', type: 'transform', config: { expression: '{ "customers": [1..5000].{ "id": "C-" & $string($), "spend": $ * 3 } }' } },
+        // Breaks the first time (503), so the run is incomplete; resumed, it goes through.
+        { id: 'call', type: 'http.request', config: { method: 'GET', url: `${standInUrl}/flaky/{{ trigger.key }}` }, onError: 'break' },
+      ] as any,
+      edges: [{ from: 'trigger', to: 'load' }, { from: 'load', to: 'call' }],
     }),
   });
   await svc.api('/api/scenarios', {
@@ -180,6 +209,135 @@ describe('the overview of a run in the middle of a segment', () => {
     const done = await until(runId, (r) => r.status === 'succeeded');
     expectOverviewOf((await svc.api(`/api/runs/${runId}?steps=summary`)).body, done);
   });
+});
+
+/** Expects an overview's steps to carry their sizes and counts but none of their bundles. */
+function expectSummarized(overview: any) {
+  expect(overview).not.toHaveProperty('output');
+  for (const step of overview.steps) {
+    expect(step).not.toHaveProperty('input');
+    expect(step).not.toHaveProperty('output');
+    expect(step).toEqual(expect.objectContaining({ inputBytes: expect.any(Number), outputBytes: expect.any(Number), bundlesIn: expect.any(Number), bundlesOut: expect.any(Number) }));
+  }
+}
+
+describe('cancel, resume and decide with ?steps=summary', () => {
+  const startWaiting = async () => {
+    const runId = (await svc.api('/api/scenarios/big-review/runs', { body: {} })).body.runId;
+    await until(runId, (r) => r.status === 'waiting');
+    return runId;
+  };
+
+  it('decide answers the overview after the decision, and the run goes on along "approved"', async () => {
+    const runId = await startWaiting();
+    const decided = await svc.api(`/api/runs/${runId}/approvals/gate?steps=summary`, { body: { decision: 'approved', by: 'ada', comment: 'Go' } });
+    expect(decided.status).toBe(200);
+    expectSummarized(decided.body);
+    expect(decided.text.length).toBeLessThan(5_000);
+    expect(decided.body.steps.find((s: any) => s.nodeId === 'load').outputBytes).toBeGreaterThan(1_000_000);
+    expect(decided.body.steps.at(-1)).toMatchObject({ nodeId: 'gate', status: 'succeeded', port: 'approved' });
+    expect(decided.body.waits).toEqual([]);
+    const finished = await until(runId, (r) => r.status === 'succeeded');
+    expect(finished.steps.at(-1).output).toMatchObject({ decision: 'approved', by: 'ada', comment: 'Go' });
+    expectOverviewOf(decided.body, finished);
+  });
+
+  it('cancel answers the overview of the cancelled run', async () => {
+    const runId = await startWaiting();
+    const cancelled = await svc.api(`/api/runs/${runId}/cancel?steps=summary`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expectSummarized(cancelled.body);
+    expect(cancelled.text.length).toBeLessThan(5_000);
+    expectOverviewOf(cancelled.body, (await svc.api(`/api/runs/${runId}`)).body);
+  });
+
+  it('resume answers the overview after the resume, and the run goes through', async () => {
+    const started = await svc.api('/api/scenarios/big-then-flaky/runs?wait=true', { body: { key: 'resume-summary' } });
+    expect(started.body.status).toBe('incomplete');
+    const resumed = await svc.api(`/api/runs/${started.body.id}/resume?steps=summary`, { method: 'POST', body: {} });
+    expect(resumed.status).toBe(200);
+    expectSummarized(resumed.body);
+    expect(resumed.body.steps.find((s: any) => s.nodeId === 'load').outputBytes).toBeGreaterThan(100_000);
+    // The broken call, then the call run again.
+    expect(resumed.body.steps.filter((s: any) => s.nodeId === 'call').map((s: any) => s.status)).toEqual(['broken', 'succeeded']);
+    const final = await until(started.body.id, (r) => r.status === 'succeeded');
+    expect(final.steps.at(-1).output).toMatchObject({ status: 200, body: { first: false } });
+    expect(resumed.text.length * 20).toBeLessThan(JSON.stringify(final).length);
+  });
+
+  it('without the query, the actions answer the whole record as before', async () => {
+    const runId = await startWaiting();
+    const decided = await svc.api(`/api/runs/${runId}/approvals/gate`, { body: { decision: 'rejected', by: 'ada' } });
+    expect(decided.status).toBe(200);
+    expect(decided.body.steps.find((s: any) => s.nodeId === 'load').output.customers).toHaveLength(20_000);
+    expect(decided.body.steps.at(-1)).toMatchObject({ nodeId: 'gate', status: 'succeeded', port: 'rejected', output: { decision: 'rejected', by: 'ada' } });
+  });
+
+  it('refuses another steps value with a 400 naming query.steps, and does nothing', async () => {
+    const runId = await startWaiting();
+    for (const [path, body] of [[`/api/runs/${runId}/cancel?steps=bogus`, {}], [`/api/runs/${runId}/resume?steps=bogus`, {}], [`/api/runs/${runId}/approvals/gate?steps=bogus`, { decision: 'approved', by: 'ada' }]] as const) {
+      const bad = await svc.api(path, { body });
+      expect(bad.status, path).toBe(400);
+      expect(expectErrorShape(bad.body).issues.map((i) => i.path), path).toEqual(['query.steps']);
+    }
+    const still = await svc.api(`/api/runs/${runId}?steps=summary`);
+    expect(still.body.status).toBe('waiting');
+    expect(still.body.waits).toEqual([expect.objectContaining({ nodeId: 'gate', kind: 'approval' })]);
+  });
+
+  it('answers an unknown run with the same 404 as before, with or without the query', async () => {
+    for (const action of ['cancel', 'resume', 'approvals/gate']) {
+      for (const query of ['', '?steps=summary']) {
+        const path = `/api/runs/no-such-run/${action}${query}`;
+        const { status, body } = await svc.api(path, { body: { decision: 'approved', by: 'ada' } });
+        expect(status, path).toBe(404);
+        expect(expectErrorShape(body), path).toEqual({ code: 'not_found', message: 'Run "no-such-run" not found', issues: [] });
+      }
+    }
+  });
+});
+
+describe('an action on a run BullMQ still holds as a queued job only', () => {
+  it('finds the run, acts on it and answers its overview', async () => {
+    const redis = await startRedis();
+    const store = await openStore({ memory: true });
+    const registry = await createRegistry();
+    const engine = await Engine.create({ registry, scenarios: store, history: store, redisUrl: redis.url, queuePrefix: '{run-actions}', allowHosts: ['127.0.0.1'] });
+    const server = await createServer({ store, engine, registry, editorDir: false, apiToken: '', env: {} });
+    const url = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    try {
+      await apiCall(url, '/api/scenarios', {
+        body: scenarioDoc('queued-review', {
+          nodes: [{ id: 'trigger', type: 'trigger.manual' }, { id: 'gate', type: 'approval', config: { reviewers: ['ada'] } }] as any,
+          edges: [{ from: 'trigger', to: 'gate' }],
+        }),
+      });
+      // No worker yet: the run is its job in Redis and nothing else.
+      const runId = (await apiCall(url, '/api/scenarios/queued-review/runs', { body: {} })).body.runId;
+      expect(await store.getRunOverview(runId)).toBeUndefined();
+      const resume = await apiCall(url, `/api/runs/${runId}/resume?steps=summary`, { body: {} });
+      expect(resume.status).toBe(409);
+      expect(expectErrorShape(resume.body)).toMatchObject({ code: 'not_incomplete', message: expect.stringContaining(`run ${runId} is queued`) });
+      const decide = await apiCall(url, `/api/runs/${runId}/approvals/gate?steps=summary`, { body: { decision: 'approved', by: 'ada' } });
+      expect(decide.status).toBe(409);
+      expect(expectErrorShape(decide.body).code).toBe('not_waiting');
+
+      // Cancelled as it is taken from the queue (or just after, parked at the gate): either way it ends cancelled.
+      const cancelling = apiCall(url, `/api/runs/${runId}/cancel?steps=summary`, { body: {} });
+      await engine.startWorker({ concurrency: 1 });
+      const cancelled = await cancelling;
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ id: runId, status: 'cancelled' });
+      expectSummarized(cancelled.body);
+      expect((await apiCall(url, `/api/runs/${runId}`)).body.status).toBe('cancelled');
+    } finally {
+      await server.close();
+      await engine.close();
+      await store.close();
+      await redis.close();
+    }
+  }, 30_000);
 });
 
 describe('secrets in an overview and a step', () => {

@@ -183,7 +183,8 @@ describe('starting and reading runs', () => {
 describe('acting on runs', () => {
   it('cancels a waiting run', async () => {
     const { body } = await svc.api('/api/scenarios/slow/runs', { body: {} });
-    await svc.engine.waitForRun(body.runId, 10_000);
+    // Parked on its delay: waitForRun settles by itself only on an approval (else after its whole timeout).
+    expect((await svc.engine.waitForRun(body.runId, 10_000, { settle: (r) => r.status === 'waiting' }))?.status).toBe('waiting');
     const cancelled = await svc.api(`/api/runs/${body.runId}/cancel`, { method: 'POST' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
@@ -198,6 +199,19 @@ describe('acting on runs', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.steps.map((s: { nodeId: string }) => s.nodeId)).not.toContain('second');
+  });
+
+  it('cancels a run not in the store yet, in the middle of its first segment, answering its overview with ?steps=summary', async () => {
+    const { body } = await svc.api('/api/scenarios/two-calls/runs', { body: {} });
+    // The trigger's step is recorded as the first call starts; the call takes half a second.
+    await expect.poll(async () => (await svc.api(`/api/runs/${body.runId}?steps=summary`)).body.steps?.length ?? 0).toBeGreaterThan(0);
+    expect(await svc.store.getRunOverview(body.runId)).toBeUndefined();
+    const cancelled = await svc.api(`/api/runs/${body.runId}/cancel?steps=summary`, { method: 'POST' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect(cancelled.body.steps.map((s: { nodeId: string }) => s.nodeId)).toEqual(['trigger', 'first']);
+    for (const step of cancelled.body.steps) expect(Object.keys(step)).toEqual(expect.arrayContaining(['inputBytes', 'outputBytes']));
+    expect(cancelled.body.steps.filter((s: object) => 'input' in s || 'output' in s)).toEqual([]);
   });
 
   it('retries a run as a new run with the same input', async () => {

@@ -69,12 +69,15 @@ export const api = {
     call<StepRecord>('GET', `/runs/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}?index=${index}`),
   /** Where the run's live events stream, its snapshot an overview. */
   runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events?steps=summary`,
-  /** Resumes an incomplete run from its broken node; `version` runs the rest with a fixed scenario version. */
-  resumeRun: (id: string, version?: number) => call<RunRecord>('POST', `/runs/${encodeURIComponent(id)}/resume`, version ? { version } : {}),
+  /**
+   * Resumes an incomplete run from its broken node; `version` runs the rest with a fixed scenario version.
+   * Like cancelling and deciding, it answers the run's overview after the action (`?steps=summary`), not its whole record.
+   */
+  resumeRun: (id: string, version?: number) => call<RunOverview>('POST', `/runs/${encodeURIComponent(id)}/resume?steps=summary`, version ? { version } : {}),
   retryRun: (id: string) => call<{ runId: string } | RunRecord>('POST', `/runs/${encodeURIComponent(id)}/retry`, {}),
-  cancelRun: (id: string) => call<RunRecord>('POST', `/runs/${encodeURIComponent(id)}/cancel`, {}),
+  cancelRun: (id: string) => call<RunOverview>('POST', `/runs/${encodeURIComponent(id)}/cancel?steps=summary`, {}),
   decide: (runId: string, nodeId: string, decision: 'approved' | 'rejected', by: string, comment?: string) =>
-    call<RunRecord>('POST', `/runs/${encodeURIComponent(runId)}/approvals/${encodeURIComponent(nodeId)}`, { decision, by, comment }),
+    call<RunOverview>('POST', `/runs/${encodeURIComponent(runId)}/approvals/${encodeURIComponent(nodeId)}?steps=summary`, { decision, by, comment }),
   /** Converts a file's text (a Make blueprint, the seeds' text diagram, a workflow record, a v1 document) into a scenario. */
   importFile: (text: string, filename?: string) => call<ImportResult>('POST', `/import${filename ? `?filename=${encodeURIComponent(filename)}` : ''}`, text, true),
 };

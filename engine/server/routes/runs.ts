@@ -10,7 +10,7 @@ import { FINAL_RUN_STATUSES } from '../../runtime/types';
 import { RunRefusal } from '../../runtime/refusal';
 import type { ServiceContext } from '../context';
 import { ApiError, parseOr400 } from '../errors';
-import { readRun, readRunOverview, readRunStep } from '../run-reads';
+import { readRun, readRunIdentity, readRunOverview, readRunStep } from '../run-reads';
 import { assertRunnable } from '../scenario-checks';
 import { listedVersion } from '../scenario-versions';
 
@@ -27,8 +27,9 @@ const startQuery = z.object({
   wait: z.enum(['true', 'false', '1', '0']).optional(),
   timeoutMs: z.coerce.number().int().min(1).optional(),
 });
-/** `?steps=summary`: the run's overview, each step without its input and output (see `RunOverview`). */
+/** `?steps=summary`: the run's overview, each step without its input and output (see `RunOverview`); on a read and on the actions. */
 const readQuery = z.object({ steps: z.enum(['full', 'summary']).optional() });
+type RunQuery = z.output<typeof readQuery>;
 const stepQuery = z.object({ index: z.coerce.number().int().min(0).optional() });
 const resumeBody = z.object({ version: z.number().int().min(1).optional() }).optional();
 const decisionBody = z.object({
@@ -63,6 +64,12 @@ export function runsRouter(ctx: ServiceContext): Router {
   const { engine, store, registry } = ctx;
 
   const findRun = (id: string): Promise<RunRecord> => readRun(ctx, id);
+  /**
+   * What an action answers: the run after it, whole as the engine returns it, or with `?steps=summary`
+   * its overview — which the editor follows the run by, a few kilobytes where the record may be megabytes.
+   */
+  const answerRun = async (id: string, steps: RunQuery['steps'], run: RunRecord | undefined) =>
+    steps === 'summary' ? readRunOverview(ctx, id, run) : run;
   const waitMs = (requested?: number) => Math.min(requested ?? 30_000, ctx.limits.maxWaitMs);
 
   router.post('/scenarios/:id/runs', async (req, res) => {
@@ -96,37 +103,41 @@ export function runsRouter(ctx: ServiceContext): Router {
     res.json(await readRunStep(ctx, req.params.id, req.params.stepId, index));
   });
 
+  // An action asks only whether the run exists before acting (readRunIdentity), never reads it whole for that.
   router.post('/runs/:id/cancel', async (req, res) => {
-    await findRun(req.params.id);
-    res.json(await engineCall('cancel the run', () => engine.cancel(req.params.id)));
+    const { steps } = parseOr400(readQuery, req.query, 'query');
+    await readRunIdentity(ctx, req.params.id);
+    res.json(await answerRun(req.params.id, steps, await engineCall('cancel the run', () => engine.cancel(req.params.id))));
   });
 
   router.post('/runs/:id/retry', async (req, res) => {
-    await findRun(req.params.id);
+    await readRunIdentity(ctx, req.params.id);
     const runId = await engineCall('retry the run', () => engine.retry(req.params.id));
     res.status(202).location(`/api/runs/${runId}`).json({ runId });
   });
 
   router.post('/runs/:id/resume', async (req, res) => {
-    const run = await findRun(req.params.id);
+    const { steps } = parseOr400(readQuery, req.query, 'query');
+    const run = await readRunIdentity(ctx, req.params.id);
     const version = parseOr400(resumeBody, req.body, 'body')?.version;
     if (version !== undefined) {
       const scenario = await listedVersion(store, run.scenarioId, version, 'body.version');
       assertRunnable(scenario, registry, 'run', version);
     }
-    res.json(await engineCall('resume the run', () => engine.resume(req.params.id, version === undefined ? undefined : { version })));
+    res.json(await answerRun(req.params.id, steps, await engineCall('resume the run', () => engine.resume(req.params.id, version === undefined ? undefined : { version }))));
   });
 
   router.post('/runs/:id/approvals/:nodeId', async (req, res) => {
-    await findRun(req.params.id);
+    const { steps } = parseOr400(readQuery, req.query, 'query');
+    await readRunIdentity(ctx, req.params.id);
     const decision = parseOr400(decisionBody, req.body, 'body');
-    res.json(await engineCall(`decide the approval at "${req.params.nodeId}"`, () => engine.decide(req.params.id, req.params.nodeId, decision)));
+    res.json(await answerRun(req.params.id, steps, await engineCall(`decide the approval at "${req.params.nodeId}"`, () => engine.decide(req.params.id, req.params.nodeId, decision))));
   });
 
   router.get('/runs/:id/artifacts', async (req, res) => {
     const items = await store.listArtifacts(req.params.id);
-    // A run's record can be megabytes: read only to tell "no artefacts" from "no such run".
-    if (!items.length) await findRun(req.params.id);
+    // Only to tell "no artefacts" from "no such run".
+    if (!items.length) await readRunIdentity(ctx, req.params.id);
     res.json({ items });
   });
 

@@ -36,9 +36,9 @@ export function RunInspector({ nodeId }: { nodeId: string }) {
     localStorage.setItem('switchyard.reviewer', reviewer.trim());
     try {
       const run = await api.decide(record.id, nodeId, decision, reviewer.trim(), comment || undefined);
-      // Shown from its overview, as a followed run is, not from the whole record the decision answers with.
-      if (run?.status === 'running' || run?.status === 'queued' || !run?.steps) beginRun(record.id);
-      else showRecord(await api.getRunOverview(record.id));
+      // The decision answers the run's overview after it: shown as it is, and followed on while it runs.
+      if (run?.steps) showRecord(run);
+      else beginRun(record.id);
       notify(`${decision === 'approved' ? 'Approved' : 'Rejected'} as ${reviewer.trim()}`);
     } catch (e) {
       notify((e as Error).message, 'error');

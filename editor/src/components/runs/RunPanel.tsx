@@ -84,8 +84,10 @@ export function RunPanel({ inspect }: { inspect?: string }) {
     if (!shown) return;
     try {
       // Resume with the saved version, so a fix made since the break applies to the rest of the run.
-      const r = await api.resumeRun(shown, editorStore.get().version);
-      beginRun(r?.id ?? shown);
+      const run = await api.resumeRun(shown, editorStore.get().version);
+      // Its overview after the resume: shown as it is, and followed on while it runs.
+      if (run?.steps) showRecord(run);
+      else beginRun(shown);
     } catch (e) {
       notify((e as Error).message, 'error');
     }
