@@ -14,7 +14,7 @@
  * --warmup S      segmentation: seconds at saturation that warm each system up first (default 15)
  * --common-turns N segmentation: turns of every row at one common rate, for CPU per run at equal load (default 2; 0: none)
  * --in-flight N   runs in flight while saturating (default 32)
- * --concurrency N runs each Switchyard worker takes at once (default: the CLI's, 16 a worker, 32 embedded)
+ * --concurrency N runs each Switchyard process takes at once (default: in-flight ÷ workers, as docs/operations.md sizes them)
  * --runs N        engine: runs per driver; soak: runs (default 100,000)
  * --queued N      soak: runs enqueued with no worker for the Redis memory check (default 10,000)
  * --cpu-prof DIR  write a V8 CPU profile of every system process into DIR

@@ -59,6 +59,22 @@ export interface SegmentationOptions extends SystemOptions {
   commonRateTurns?: number;
 }
 
+/** How many `switchyard worker` processes a row starts beside `serve`; none for embedded. */
+function workersOf(mode: Exclude<SegmentationMode, 'plain'>): number | undefined {
+  return mode === 'embedded' ? undefined : Number(mode.split('+')[1]);
+}
+
+/**
+ * Each Switchyard process's slots, sized as docs/operations.md tells an operator to: all
+ * workers' slots together about the runs in flight at peak. With the CLI's default of 16 a
+ * worker, serve + 1 worker left half the benchmark's 32 runs waiting in the queue while the
+ * worker's slots sat on their HTTP calls; two workers of 32, on the other hand, spend more
+ * Redis commands on each job than two of 16 (docs/performance.md, seventeenth session).
+ */
+export function slotsPerProcess(inFlight: number, mode: Exclude<SegmentationMode, 'plain'>): number {
+  return Math.ceil(inFlight / (workersOf(mode) ?? 1));
+}
+
 /** A row at the rate every row was run at in the common-rate phase. */
 export interface CommonRateSample {
   runsPerSecond: number;
@@ -253,7 +269,7 @@ export async function benchSegmentation(options: SegmentationOptions = {}, log: 
       const system =
         mode === 'plain'
           ? await startPlain(services, options)
-          : await startSwitchyard(services, { workers: mode === 'embedded' ? undefined : Number(mode.split('+')[1]) }, options);
+          : await startSwitchyard(services, { workers: workersOf(mode) }, { ...options, concurrency: options.concurrency ?? slotsPerProcess(inFlight, mode) });
       systems.set(mode, system);
       await saturate(system, watch, `${mode}-warm`, 1, warmupSeconds, inFlight);
     }
