@@ -94,4 +94,24 @@ describe('the scenario list', () => {
     await h.api('GET', '/scenarios/weekly-churn-review');
     expect(h.pageErrors).toEqual([]);
   });
+
+  it('gives a duplicate its own webhook path, so the copy can be published beside the original', async () => {
+    await h.api('POST', '/scenarios', {
+      format: 'switchyard/scenario@1', id: 'signups', name: 'Signups',
+      nodes: [{ id: 'hook', type: 'trigger.webhook', config: { path: 'segment/signups' }, position: { x: 0, y: 0 } }], edges: [],
+    });
+    await h.api('POST', '/scenarios/signups/publish', {});
+    const page = await h.newPage();
+    await page.goto(h.baseUrl);
+    await page.click(`${row('signups')} button:has-text("Duplicate")`);
+    await expect.poll(() => page.locator('[data-testid="list-message"]').textContent()).toBe(
+      'Duplicated as signups-copy; its webhook listens on /hooks/segment/signups-copy (/hooks/segment/signups is another scenario\'s)',
+    );
+    const copy = await h.api<Stored & { scenario: { nodes: Array<{ config?: { path?: string } }> } }>('GET', '/scenarios/signups-copy');
+    expect(copy.scenario.nodes[0].config?.path).toBe('segment/signups-copy');
+    // Before, the copy kept segment/signups and publishing it was a 409.
+    expect(await h.api<{ publishedVersion: number }>('POST', '/scenarios/signups-copy/publish', {})).toMatchObject({ publishedVersion: 1 });
+    expect((await h.api<{ publishedVersion: number }>('GET', '/scenarios/signups')).publishedVersion).toBe(1);
+    expect(h.pageErrors).toEqual([]);
+  });
 });

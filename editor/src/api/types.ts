@@ -25,6 +25,8 @@ export interface ScenarioSummary {
   version?: number;
   publishedVersion?: number | null;
   updatedAt?: string;
+  /** The path its `trigger.webhook` listens on, if it has one. */
+  webhookPath?: string | null;
 }
 
 /** One row of `GET /api/scenarios/:id/versions`. */

@@ -38,7 +38,9 @@ const locationOf = (id: string) => `/api/scenarios/${encodeURIComponent(id)}`;
 function summary(stored: StoredScenario) {
   const { scenario, ...rest } = stored;
   const trigger = scenario.nodes.find((n) => n.type.startsWith('trigger.'))?.type ?? null;
-  return { ...rest, description: scenario.description ?? null, trigger, nodeCount: scenario.nodes.length };
+  // The editor gives a copy (duplicate, a second import) a path of its own, free among these.
+  const webhookPath = webhookOf(scenario)?.path ?? null;
+  return { ...rest, description: scenario.description ?? null, trigger, webhookPath, nodeCount: scenario.nodes.length };
 }
 
 /**

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../../api/client';
 import type { ImportNote, Scenario, ScenarioSummary } from '../../api/types';
 import { navigate } from '../../hooks/use-route';
+import { withFreeWebhookPath, type MovedWebhook } from './free-webhook-path';
 
 /** A scenario id from a name: lower-case words joined by dashes, unique among `taken`. @example slugId('User Segmentation', []) // 'user-segmentation' */
 export function slugId(name: string, taken: ReadonlyArray<string>): string {
@@ -15,6 +16,9 @@ export function slugId(name: string, taken: ReadonlyArray<string>): string {
   for (let i = 2; taken.includes(id); i++) id = `${base}-${i}`;
   return id;
 }
+
+/** Where a copy's webhook listens now, and why. */
+const listensOn = (moved: MovedWebhook) => `; its webhook listens on /hooks/${moved.to} (/hooks/${moved.from} is another scenario's)`;
 
 function describe(error: unknown): string {
   if (error instanceof ApiError && error.issues.length) return `${error.message}: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
@@ -30,6 +34,7 @@ export function ScenarioList() {
   const refresh = useCallback(() => api.listScenarios().then(setItems, (e: Error) => setMessage({ text: e.message, kind: 'error' })), []);
   useEffect(() => { void refresh(); }, [refresh]);
   const taken = (items ?? []).map((s) => s.id);
+  const takenPaths = (items ?? []).map((s) => s.webhookPath);
 
   const create = async () => {
     const name = prompt('Name of the new scenario', 'New scenario');
@@ -59,8 +64,9 @@ export function ScenarioList() {
   const duplicate = async (s: ScenarioSummary) => {
     try {
       const { scenario } = await api.getScenario(s.id);
-      const copy: Scenario = { ...scenario, id: slugId(`${s.id}-copy`, taken), name: `${s.name} (copy)` };
+      const { scenario: copy, moved } = withFreeWebhookPath({ ...scenario, id: slugId(`${s.id}-copy`, taken), name: `${s.name} (copy)` }, takenPaths);
       await api.createScenario(copy);
+      if (moved) setMessage({ text: `Duplicated as ${copy.id}${listensOn(moved)}`, kind: 'info' });
       void refresh();
     } catch (e) {
       setMessage({ text: describe(e), kind: 'error' });
@@ -84,9 +90,10 @@ export function ScenarioList() {
       if (parsed?.format === 'switchyard/scenario@1') scenario = parsed;
       else ({ scenario, notes: importNotes } = await api.importFile(text, file.name));
       if (taken.includes(scenario.id)) scenario = { ...scenario, id: slugId(scenario.id, taken) };
-      await api.createScenario(scenario);
+      const { scenario: fresh, moved } = withFreeWebhookPath(scenario, takenPaths);
+      await api.createScenario(fresh);
       setNotes(importNotes ?? []);
-      setMessage({ text: `Imported "${scenario.name}" as ${scenario.id}`, kind: 'info' });
+      setMessage({ text: `Imported "${fresh.name}" as ${fresh.id}${moved ? listensOn(moved) : ''}`, kind: 'info' });
       void refresh();
     } catch (e) {
       setMessage({ text: `Import of ${file.name} failed: ${describe(e)}`, kind: 'error' });
