@@ -67,8 +67,16 @@ export const api = {
   /** One step in full; `index` (its place in the run's steps) tells apart the steps that share an id. */
   getRunStep: (id: string, stepId: string, index: number) =>
     call<StepRecord>('GET', `/runs/${encodeURIComponent(id)}/steps/${encodeURIComponent(stepId)}?index=${index}`),
-  /** Where the run's live events stream, its snapshot an overview. */
-  runEventsUrl: (id: string) => `/api/runs/${encodeURIComponent(id)}/events?steps=summary`,
+  /**
+   * Where the run's live events stream, its snapshot an overview. `EventSource` cannot send the
+   * Authorization header, so a stored API token goes as `access_token`, which the server takes on
+   * event streams only; without it a guarded server refused the stream and the run was followed by
+   * polling once a second.
+   */
+  runEventsUrl: (id: string) => {
+    const token = localStorage.getItem('switchyard.token');
+    return `/api/runs/${encodeURIComponent(id)}/events?steps=summary${token ? `&access_token=${encodeURIComponent(token)}` : ''}`;
+  },
   /**
    * Resumes an incomplete run from its broken node; `version` runs the rest with a fixed scenario version.
    * Like cancelling and deciding, it answers the run's overview after the action (`?steps=summary`), not its whole record.

@@ -36,6 +36,11 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Load the example scenarios into the empty store (default none). */
   examplesDir?: string;
+  /**
+   * Guard the API with this token (`SWITCHYARD_API_TOKEN`): `api()` sends it, and every page holds it
+   * where the editor reads it (`localStorage['switchyard.token']`), as docs/editor.md tells a user to.
+   */
+  apiToken?: string;
 }
 
 /** @example const h = await startEditorHarness(); const page = await h.newPage(); await page.goto(h.baseUrl); */
@@ -48,7 +53,7 @@ export async function startEditorHarness(options: HarnessOptions = {}): Promise<
   if (!baseUrl) {
     await ensureEditorBuilt();
     const { startService } = await import('../../../engine/server/serve');
-    const started = await startService({ port: 0, host: '127.0.0.1', dataDir, examplesDir: options.examplesDir ?? false, logger: pino({ level: 'warn' }) });
+    const started = await startService({ port: 0, host: '127.0.0.1', dataDir, examplesDir: options.examplesDir ?? false, logger: pino({ level: 'warn' }), ...(options.apiToken ? { apiToken: options.apiToken } : {}) });
     service = started;
     baseUrl = started.url;
   }
@@ -63,12 +68,16 @@ export async function startEditorHarness(options: HarnessOptions = {}): Promise<
       const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
       page.on('pageerror', (e) => pageErrors.push(e.message));
       page.on('dialog', (d) => void onDialog(d));
+      if (options.apiToken) await page.addInitScript((token) => localStorage.setItem('switchyard.token', token), options.apiToken);
       return page;
     },
     async api<T>(method: string, route: string, body?: unknown): Promise<T> {
       const res = await fetch(`${baseUrl}/api${route}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' },
+        headers: {
+          ...(options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' }),
+        },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await res.text();
