@@ -19,6 +19,8 @@ export interface CrmRecord {
 export interface CrmStandIn {
   url: string;
   records: CrmRecord[];
+  /** While true, every POST is answered 503 and not recorded: the CRM is down. */
+  unavailable: boolean;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,11 @@ export function startCrmStandIn(port = 0): Promise<CrmStandIn> {
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/__records') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(records));
+      return;
+    }
+    if (standIn.unavailable) {
+      req.resume();
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ error: 'CRM unavailable' }));
       return;
     }
     const chunks: Buffer[] = [];
@@ -57,11 +64,13 @@ export function startCrmStandIn(port = 0): Promise<CrmStandIn> {
       res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: true, id: records.length }));
     });
   });
+  const standIn: CrmStandIn = { url: '', records, unavailable: false, close: () => new Promise((done) => server.close(() => done())) };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const { port: actual } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${actual}`, records, close: () => new Promise((done) => server.close(() => done())) });
+      standIn.url = `http://127.0.0.1:${actual}`;
+      resolve(standIn);
     });
   });
 }

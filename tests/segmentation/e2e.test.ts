@@ -12,10 +12,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { CronExpressionParser } from 'cron-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../engine/runtime/types';
+import { FINAL_RUN_STATUSES, type RunRecord } from '../../engine/runtime/types';
 import type { CrmRecord } from '../../examples/crm/server';
 import { DRIVERS } from '../support/engine-harness';
-import { EXPLAINABLE, REPO, REVIEW, loadExample, outputOf, reviewRun, startSegmentationRig, type SegmentationRig } from './example-run';
+import { EXPLAINABLE, REPO, REVIEW, loadExample, outputOf, reviewRun, startSegmentationRig, untilRun, type SegmentationRig } from './example-run';
 
 const RUN_TIMEOUT = 180_000;
 
@@ -116,6 +116,31 @@ describe.each(DRIVERS)('segmentation examples on the %s driver', (driver) => {
     expect(steps).not.toContain('confirm');
     expect(steps).not.toContain('publish');
     expect(receivedFor(rig, runId)).toEqual([]);
+  }, RUN_TIMEOUT);
+
+  it('seed 004: with the CRM down after the approval, the run stays incomplete with its approval, and a resume publishes once the CRM is back', async () => {
+    rig.crm.unavailable = true;
+    let broken: RunRecord;
+    let runId: string;
+    try {
+      ({ runId, final: broken } = await reviewRun(rig.engine, 'explainable-segmentation', [{ nodeId: 'review', by: 'marketing-lead', decision: 'approved' }]));
+    } finally {
+      rig.crm.unavailable = false;
+    }
+    expect(broken.status, JSON.stringify(broken.error)).toBe('incomplete');
+    expect(broken.steps.at(-1)).toMatchObject({ nodeId: 'publish', status: 'broken', error: { message: expect.stringContaining('503') } });
+    expect(outputOf(broken, 'review')).toMatchObject({ decision: 'approved', by: 'marketing-lead' });
+    expect(receivedFor(rig, runId)).toEqual([]);
+
+    // Resumed: only the publish runs again — no clustering again, no reviewer asked again.
+    await rig.engine.resume(runId);
+    const done = await untilRun(rig.engine, runId, (r) => r.status !== 'incomplete' && FINAL_RUN_STATUSES.has(r.status));
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    const count = (nodeId: string) => done.steps.filter((s) => s.nodeId === nodeId).length;
+    expect([count('cluster'), count('review'), count('publish')]).toEqual([1, 1, 2]);
+    expect(done.steps.at(-1)).toMatchObject({ nodeId: 'publish', status: 'succeeded' });
+    const consented = outputOf(done, 'consent').customers.length;
+    expectExplainedAndApproved(receivedFor(rig, runId), ['rules', 'clusters'], ['marketing-lead'], consented);
   }, RUN_TIMEOUT);
 
   it('seed 000: data scientist, planner and engineering manager approve in turn; the CRM gets the clusters with all three approvals', async () => {
