@@ -13,9 +13,8 @@ import { ApiError } from './errors';
  * The document of `version` when it is one of the scenario's listed versions; 404 naming `where` otherwise.
  * @example const scenario = await listedVersion(store, 'hello', 3, 'body.version');
  */
-export async function listedVersion(store: Pick<Store, 'listVersions' | 'get'>, scenarioId: string, version: number, where: string): Promise<Scenario> {
-  const listed = (await store.listVersions(scenarioId)).some((v) => v.version === version);
-  const scenario = listed ? await store.get(scenarioId, version) : undefined;
+export async function listedVersion(store: Pick<Store, 'getListedVersion'>, scenarioId: string, version: number, where: string): Promise<Scenario> {
+  const scenario = await store.getListedVersion(scenarioId, version);
   if (!scenario) throw new ApiError(404, 'not_found', `Scenario "${scenarioId}" has no version ${version}`, [{ path: where, message: 'No such version' }]);
   return scenario;
 }

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { webhookTrigger } from '../../nodes/builtin/flow';
 import type { Scenario } from '../scenario/schema';
+import { webhookPathKey } from '../scenario/webhook-path';
 import type { Store } from '../store/store';
 
 export type WebhookConfig = z.output<typeof webhookTrigger.config>;
@@ -41,8 +42,6 @@ export function webhookOf(scenario: Scenario): WebhookConfig | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-const normalise = (path: string) => path.replace(/^\/+|\/+$/g, '');
-
 export class WebhookIndex {
   private published = new Map<string, WebhookTarget>();
   private drafts = new Map<string, DraftListener>();
@@ -66,7 +65,7 @@ export class WebhookIndex {
    * @example const found = await index.find('segment/users');
    */
   async find(rawPath: string): Promise<WebhookLookup> {
-    const path = normalise(rawPath);
+    const path = webhookPathKey(rawPath);
     let found = this.lookup(path);
     if (!found && Date.now() - this.lastReload > this.reloadEveryMs) {
       await this.refresh();
@@ -77,7 +76,7 @@ export class WebhookIndex {
 
   /** The published scenario other than `scenarioId` that already listens on `path`, if any. */
   owner(path: string, exceptScenarioId?: string): string | undefined {
-    const target = this.published.get(normalise(path));
+    const target = this.published.get(webhookPathKey(path));
     return target && target.scenarioId !== exceptScenarioId ? target.scenarioId : undefined;
   }
 
@@ -94,12 +93,12 @@ export class WebhookIndex {
     for (const p of published) {
       const config = webhookOf(p.scenario);
       // Publishing refuses a second owner of a path; the first by id wins should old data disagree.
-      if (config && !next.has(normalise(config.path))) next.set(normalise(config.path), { scenarioId: p.id, version: p.version, scenario: p.scenario, config });
+      if (config && !next.has(webhookPathKey(config.path))) next.set(webhookPathKey(config.path), { scenarioId: p.id, version: p.version, scenario: p.scenario, config });
     }
     const drafts = new Map<string, DraftListener>();
     for (const s of all) {
       const config = webhookOf(s.scenario);
-      if (config && !next.has(normalise(config.path))) drafts.set(normalise(config.path), { scenarioId: s.id, version: s.version, publishedVersion: s.publishedVersion });
+      if (config && !next.has(webhookPathKey(config.path))) drafts.set(webhookPathKey(config.path), { scenarioId: s.id, version: s.version, publishedVersion: s.publishedVersion });
     }
     this.published = next;
     this.drafts = drafts;

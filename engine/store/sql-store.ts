@@ -121,6 +121,15 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ version: Number(r.version), createdAt: iso(r.created_at), published: r.published_version === r.version }));
   }
 
+  async getListedVersion(id: string, version: number): Promise<Scenario | undefined> {
+    const [row] = await this.client.query<{ document: Scenario }>(
+      `SELECT v.document FROM scenario_versions v JOIN scenarios s ON s.id = v.scenario_id
+       WHERE v.scenario_id = $1 AND v.version = $2 AND s.deleted_at IS NULL AND v.version >= s.first_version`,
+      [id, version],
+    );
+    return row?.document;
+  }
+
   async get(scenarioId: string, version: number): Promise<Scenario | undefined> {
     // Deleted scenarios, and an earlier life of one created again, still answer: their runs in flight
     // and resumes read the pinned version.

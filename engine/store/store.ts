@@ -82,6 +82,8 @@ export interface Store extends ScenarioSource, RunHistory {
   deleteScenario(id: string): Promise<boolean>;
   /** The versions saved since the scenario was last created, newest first. */
   listVersions(id: string): Promise<ScenarioVersionInfo[]>;
+  /** The document of `version` when it is one of `listVersions` (not of an earlier life of the id), else undefined. */
+  getListedVersion(id: string, version: number): Promise<Scenario | undefined>;
   /** Marks `version`, one of `listVersions`, as the one triggers run; NotFoundError for any other. */
   publish(id: string, version: number): Promise<StoredScenario>;
   unpublish(id: string): Promise<StoredScenario>;

@@ -71,7 +71,7 @@ function workersOf(mode: Exclude<SegmentationMode, 'plain'>): number | undefined
  * worker's slots sat on their HTTP calls; two workers of 32, on the other hand, spend more
  * Redis commands on each job than two of 16 (docs/performance.md, seventeenth session).
  */
-export function slotsPerProcess(inFlight: number, mode: Exclude<SegmentationMode, 'plain'>): number {
+function slotsPerProcess(inFlight: number, mode: Exclude<SegmentationMode, 'plain'>): number {
   return Math.ceil(inFlight / (workersOf(mode) ?? 1));
 }
 

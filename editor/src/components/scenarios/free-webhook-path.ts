@@ -5,6 +5,7 @@
  * on a path already listened on gets no test events; as n8n gives a
  * duplicated workflow new webhook ids, the copy gets `<path>-copy`.
  */
+import { webhookPathKey } from '../../../../engine/scenario/webhook-path';
 import type { Scenario } from '../../api/types';
 
 /** What changed, for the message the list shows. */
@@ -18,17 +19,14 @@ export interface MovedWebhook {
  * @example withFreeWebhookPath(copy, ['segment/users']).moved // { from: 'segment/users', to: 'segment/users-copy' }
  */
 export function withFreeWebhookPath(scenario: Scenario, taken: ReadonlyArray<string | null | undefined>): { scenario: Scenario; moved?: MovedWebhook } {
-  const used = new Set(taken.filter((p): p is string => !!p).map(normalise));
-  const index = scenario.nodes.findIndex((n) => n.type === 'trigger.webhook' && typeof n.config?.path === 'string' && used.has(normalise(n.config.path as string)));
+  const used = new Set(taken.filter((p): p is string => !!p).map(webhookPathKey));
+  const index = scenario.nodes.findIndex((n) => n.type === 'trigger.webhook' && typeof n.config?.path === 'string' && used.has(webhookPathKey(n.config.path as string)));
   if (index < 0) return { scenario };
   const node = scenario.nodes[index];
   const from = node.config!.path as string;
-  const base = `${normalise(from)}-copy`;
+  const base = `${webhookPathKey(from)}-copy`;
   let to = base;
   for (let i = 2; used.has(to); i++) to = `${base}-${i}`;
   const nodes = scenario.nodes.map((n, i) => (i === index ? { ...n, config: { ...n.config, path: to } } : n));
   return { scenario: { ...scenario, nodes }, moved: { from, to } };
 }
-
-/** The index of webhooks compares paths without their leading and trailing slashes. */
-const normalise = (path: string) => path.replace(/^\/+|\/+$/g, '');
